@@ -68,6 +68,10 @@ type AddMessageContactOutput struct {
 	RequestID  string
 	ContactID  string
 	CreateDate string
+	// Recovered reports that the reply of the attempt that created the
+	// contact was lost and the contact was found by name instead (see
+	// Client.AddMessageContact); RequestID is then empty.
+	Recovered bool
 }
 
 // UpdateMessageContactInput is the request of UpdateMessageContact. A nil
@@ -127,11 +131,14 @@ type CancelMessageContactUpdateInput struct {
 type ListMessageContactsInput struct {
 	ContactID string
 	Member    string
+	// PageSize is the number of contacts fetched per request: 0 means
+	// DefaultPageSize, and values above MaxPageSize are lowered to it.
+	PageSize int
 }
 
 // ContactVerification is a target (email address or phone number) still
 // awaiting verification, from ListMessageContactVerifications.
 type ContactVerification struct {
-	ContactID string
-	Target    string
+	ContactID string `json:"ContactId"`
+	Target    string `json:"Target"`
 }

@@ -1,0 +1,198 @@
+// Command demo plays the narrated tour of the resourcedirectory provider that
+// `make demo` runs.
+//
+// It builds the provider and the emulator (cmd/rdemulator), starts the
+// emulator on a loopback port, writes an OpenTofu CLI configuration whose
+// dev_overrides point at the freshly built provider, and drives the OpenTofu
+// CLI through six steps in a temporary folder:
+//
+//  1. apply a realistic configuration and show the outputs;
+//  2. complete a verification in the emulator and refresh;
+//  3. change a title and a message type (an in-place update);
+//  4. change a contact behind OpenTofu's back and catch the drift;
+//  5. create a contact outside OpenTofu and adopt it with an import block;
+//  6. destroy everything.
+//
+// After each step it checks what the narration promises, against the CLI's
+// JSON output and against the API itself, and exits non-zero as soon as an
+// expectation fails. The emulator is stopped on every exit path.
+//
+// Usage:
+//
+//	go run ./demo -tofu /path/to/tofu [-keep] [-no-color]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// options is everything run needs; main fills it from flags.
+type options struct {
+	root    string    // module root: the directory holding go.mod
+	tofu    string    // path of the OpenTofu (or Terraform) CLI
+	binDir  string    // where the provider and emulator binaries are built
+	workDir string    // the scenario's folder; "" means a fresh temporary one
+	keep    bool      // keep the scenario's folder after a successful run
+	color   bool      // ANSI colours in the narration
+	out     io.Writer // narration and CLI output
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.root, "root", ".", "module root of terraform-provider-resourcedirectory")
+	flag.StringVar(&o.tofu, "tofu", os.Getenv("TF_ACC_TERRAFORM_PATH"), "path of the OpenTofu CLI (default $TF_ACC_TERRAFORM_PATH, else tofu from PATH)")
+	flag.StringVar(&o.binDir, "bin-dir", "", "where to build the provider and emulator (default <root>/.tools/demo)")
+	flag.StringVar(&o.workDir, "work-dir", "", "folder for the scenario (default a new temporary folder)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the scenario folder after a successful run")
+	noColor := flag.Bool("no-color", false, "disable colours")
+	flag.Parse()
+
+	o.out = os.Stdout
+	o.color = !*noColor && os.Getenv("NO_COLOR") == "" && isTerminal(os.Stdout)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, o)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\ndemo failed: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run plays the whole demo and returns the first failed expectation.
+func run(ctx context.Context, o options) (err error) {
+	start := time.Now()
+	n := newNarrator(o.out, o.color)
+
+	root, err := filepath.Abs(o.root)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		return fmt.Errorf("%s is not the module root (no go.mod): run the demo from the repository root or pass -root", root)
+	}
+	tofuPath, err := findTofu(o.tofu)
+	if err != nil {
+		return err
+	}
+	binDir := o.binDir
+	if binDir == "" {
+		binDir = filepath.Join(root, ".tools", "demo")
+	}
+	if binDir, err = filepath.Abs(binDir); err != nil {
+		return err
+	}
+
+	n.title("terraform-provider-resourcedirectory: a guided tour on the local emulator")
+	n.say("This demo builds the provider and the Resource Directory API emulator, then uses the OpenTofu CLI " +
+		"to manage message contacts exactly as you would against Alibaba Cloud. Nothing leaves this machine: " +
+		"the emulator listens on 127.0.0.1 and accepts only its built-in, non-secret AccessKey pair.")
+
+	n.section("Preparing")
+	bins, err := buildBinaries(ctx, n, root, binDir)
+	if err != nil {
+		return err
+	}
+
+	workDir := o.workDir
+	if workDir == "" {
+		if workDir, err = os.MkdirTemp("", "rd-demo-"); err != nil {
+			return err
+		}
+	} else if err := os.MkdirAll(workDir, 0o755); err != nil {
+		return err
+	}
+	defer func() {
+		switch {
+		case err != nil:
+			n.say("The scenario folder is kept for inspection: " + workDir)
+		case o.keep:
+			n.say("The scenario folder is kept: " + workDir)
+		case o.workDir == "":
+			_ = os.RemoveAll(workDir)
+		}
+	}()
+
+	emu, err := startEmulator(ctx, bins.emulator, filepath.Join(workDir, "emulator.log"))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if stopErr := emu.stop(); stopErr != nil && err == nil {
+			err = stopErr
+		}
+	}()
+	n.ok("emulator listening on %s (log: %s)", emu.url, emu.logPath)
+
+	d, err := newDemo(n, emu, tofuPath, bins.providerDir, workDir)
+	if err != nil {
+		return err
+	}
+	n.ok("OpenTofu CLI: %s", d.tofu.version(ctx))
+	n.ok("scenario folder: %s", workDir)
+
+	steps := []struct {
+		title string
+		play  func(context.Context) error
+	}{
+		{"Apply a realistic configuration", d.stepApply},
+		{"A recipient verifies their email address", d.stepVerify},
+		{"Change a title and a message type in place", d.stepUpdate},
+		{"Someone changes a contact behind OpenTofu's back", d.stepDrift},
+		{"Adopt a contact created outside OpenTofu", d.stepImport},
+		{"Destroy", d.stepDestroy},
+	}
+	for i, s := range steps {
+		n.step(i+1, len(steps), s.title)
+		if err := s.play(ctx); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("interrupted during step %d", i+1)
+			}
+			return fmt.Errorf("step %d (%s): %w", i+1, s.title, err)
+		}
+	}
+
+	n.section("Done")
+	n.ok("all %d steps behaved as described, in %s", len(steps), time.Since(start).Round(time.Second))
+	n.say("Run the emulator yourself to test your own modules offline:")
+	n.code("go run ./cmd/rdemulator -listen 127.0.0.1:8787",
+		"export ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER=http://127.0.0.1:8787",
+		"export ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-access-key-id",
+		"export ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-access-key-secret")
+	return nil
+}
+
+// findTofu resolves the CLI path: the flag, else tofu from PATH.
+func findTofu(flagValue string) (string, error) {
+	if flagValue == "" {
+		p, err := exec.LookPath("tofu")
+		if err != nil {
+			return "", errors.New("no OpenTofu CLI: pass -tofu PATH or set TF_ACC_TERRAFORM_PATH (make demo builds one)")
+		}
+		return p, nil
+	}
+	p, err := filepath.Abs(flagValue)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("OpenTofu CLI not found: %w", err)
+	}
+	return p, nil
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,199 @@
+// Package emulator is an in-memory, loopback emulator of Alibaba Cloud's
+// ResourceDirectoryMaster API (version 2022-04-19), limited to the twelve
+// message contact operations. Tests start it with NewServer; the rdemulator
+// command serves it standalone. It imports neither the API client nor any
+// Terraform package: its wire structs and its signature verification are
+// written from the API documentation.
+//
+// # Fidelity contract
+//
+// Each behaviour is tagged [D] documented by Alibaba Cloud, [S] read from
+// the official SDK source, or [A] an assumption. Where an assumption could
+// reasonably go the other way, the switch that selects the variant is named.
+//
+// Protocol
+//   - [D] RPC style: "POST /" (GET is accepted too). Parameters come from the
+//     query string and/or an application/x-www-form-urlencoded body, merged.
+//     Action and Version come from the x-acs-action/x-acs-version headers or
+//     the Action/Version parameters. Only Version 2022-04-19 is served.
+//   - [S] Arrays are flattened with 1-based indexes (MessageTypes.1,
+//     Members.1). [A] Indexes must run from 1 without gaps, else
+//     400 InvalidParameter.
+//   - [D] Replies are JSON with a RequestId (an uppercase UUID). Errors use the
+//     common envelope {RequestId, HostId, Code, Message, Recommend}; HostId is
+//     the request's Host, Recommend is
+//     https://api.aliyun.com/troubleshoot?q=<Code>&product=ResourceDirectoryMaster&requestId=<id>.
+//     The x-acs-request-id header repeats the RequestId.
+//   - [A] Missing Action: 400 MissingParameter.Action; missing Version:
+//     400 MissingParameter.Version; another Version: 400 InvalidVersion;
+//     unknown action or path: 404 InvalidAction.NotFound; other methods:
+//     400 UnsupportedHTTPMethod.
+//
+// Authentication
+//   - [D] V3 ACS3-HMAC-SHA256: the canonical request is rebuilt from exactly
+//     the headers listed in SignedHeaders; every x-acs-*, host and
+//     content-type header present must be listed (else IncompleteSignature);
+//     x-acs-content-sha256 must equal the body's SHA-256 (else
+//     SignatureDoesNotMatch).
+//   - [D] V1 HMAC-SHA1 (SignatureVersion 1.0): the signed set is every query
+//     and form-body parameter except Signature; the key is secret + "&".
+//   - [D] Unknown AccessKey ID: 404 InvalidAccessKeyId.NotFound. Bad
+//     signature: 400 SignatureDoesNotMatch (the message carries the server's
+//     string to sign, as the gateway does). Timestamp more than 15 minutes
+//     from the emulator's clock: 400 InvalidTimeStamp.Expired; unparsable:
+//     400 InvalidTimeStamp.Format. A nonce reused by the same key within 30
+//     minutes: 400 SignatureNonceUsed. Malformed Authorization header or
+//     missing signature parts: 400 IncompleteSignature.
+//   - [A] STS: a key added with WithSTSCredential needs its token
+//     (x-acs-security-token in V3, SecurityToken in V1): absent gives
+//     400 MissingSecurityToken, different gives
+//     400 InvalidSecurityToken.MismatchWithAccessKey; a token sent with a
+//     plain key gives 400 InvalidSecurityToken.Malformed. [S] The SDK also
+//     sends x-acs-accesskey-id with STS; it must match the Credential.
+//   - [A] All keys belong to one account, the resource directory's management
+//     account; "per account" limits below are therefore global.
+//
+// Data model
+//   - [D] Contact fields: ContactId (c- plus 16 letters and digits [A]), Name,
+//     EmailAddress, PhoneNumber, Title, MessageTypes, Members, Status,
+//     CreateDate; ListMessageContacts adds AssociatedDate. PhoneNumber is
+//     omitted when the contact has none [A].
+//   - [A] Dates are "yyyy-MM-dd HH:mm:ss" in UTC+8.
+//   - [D] Name is 2–12 characters, unique. [A] Letters or Chinese characters
+//     (^[A-Za-z\p{Han}]{2,12}$): a bad length gives
+//     InvalidParameter.Name.Length, a bad character InvalidParameter.Name, a
+//     taken name InvalidParameter.Name.AlreadyUsed (names of contacts being
+//     deleted stay taken; comparison is case-sensitive).
+//   - [D] PhoneNumber is <country code>-<number>; a code other than 86 gives
+//     InvalidParameter.MobileCountryCode. [A] Otherwise it must match
+//     ^86-1\d{10}$, else InvalidParameter.PhoneNumber.
+//   - [D] EmailAddress must be an address (InvalidParameter.EmailAddress).
+//   - [D] Title and MessageTypes enumerations; [A] violations give
+//     InvalidParameter.Title and InvalidParameter.MessageTypes, absent
+//     required values MissingParameter.<Name>. Repeated message types are
+//     collapsed, keeping the first occurrence [A].
+//   - [D] ContactId with a bad format: 400 InvalidParameter.ContactId; absent:
+//     400 MissingParameter.ContactId; unknown: 404 EntityNotExists.Contact.
+//
+// Verification (contract §4)
+//   - [D] An email address or phone number given to Add or Update takes
+//     effect only once verified. The emulator keeps, per contact, a verified
+//     and a pending email and phone. Add makes both pending. [A] Update with
+//     the verified value clears a pending change, with the pending value is a
+//     no-op, with any other value replaces the pending value. An empty
+//     PhoneNumber= on Update removes the phone (verified and pending); empty
+//     Name, EmailAddress or Title are ignored as if absent.
+//   - [D] Status is Verifying while anything is pending, Active otherwise,
+//     Deleting during an asynchronous deletion.
+//   - [A] Which email/phone Get and List report while a change is pending is
+//     undocumented. Switch: WithReadMode / SetReadMode. ReadSubmitted
+//     (default) reports the latest submitted value; ReadVerified reports the
+//     last verified value (or the submitted one if never verified).
+//   - [D] ListMessageContactVerifications lists pending targets as
+//     {ContactId, Target}, paged. [A] ContactId is an optional filter (the
+//     documented example has TotalCount 48, which one contact cannot have);
+//     rows follow contact creation order, email before phone.
+//   - [D] Send*VerificationForMessageContact works only for the current
+//     pending target, else 404 EntityNotExists.Contact.Verification, and
+//     counts against a daily per-account limit, beyond which it answers
+//     409 SendValidateCodeExceedsLimitForAccount. [A] The limit is 10 per
+//     UTC+8 day (WithDailySendLimit). Verify does not require a prior send.
+//   - [D] CancelMessageContactUpdate drops pending targets. [A] The targets
+//     named by EmailAddress/PhoneNumber, or every pending one if neither is
+//     given; nothing pending, a named target that is not pending, or dropping
+//     an email that was never verified (a contact needs one) gives
+//     400 ContactStatusMismatchAction.
+//   - [A] The only way to complete a verification is the test hook: Verify or
+//     POST /_emulator/verify.
+//
+// Bindings
+//   - [D] AssociateMembers/DisassociateMembers take 1–5 IDs (a root rd-…, a
+//     folder fd-…, a 16-digit account). More: InvalidParameter.Members.Length;
+//     none: MissingParameter.Members [A]; repeated:
+//     InvalidParameter.Members.Duplicate; malformed: InvalidParameter.Members
+//     [A]; absent from the directory: InvalidMember; beyond the per-contact
+//     cap: LimitExceeded.ContactMembers ([A] cap 20, WithMaxMembersPerContact).
+//   - [A] Rebinding a bound object succeeds without change (its ModifyDate is
+//     the original bind time); unbinding an unbound object succeeds without
+//     change. Both are refused with ContactStatusMismatchAction while the
+//     contact is Deleting, and allowed while it is Verifying.
+//   - [A] Members lists only directly bound objects; inheritance through
+//     folders is not expanded. ListMessageContacts' Member filter (which must
+//     exist: 404 EntityNotExists.Member; malformed: 400
+//     InvalidParameter.Member) returns contacts bound directly to it and sets
+//     AssociatedDate to that binding's time.
+//
+// Lists
+//   - [A] PageNumber defaults to 1 (at least 1, else
+//     InvalidParameter.PageNumber), PageSize to 10 (1–100, else
+//     InvalidParameter.PageSize). Contacts are listed in creation order.
+//
+// Deletion
+//   - [D] RetainContactInMembers (default true) keeps the contact in its
+//     members' settings; the emulator then removes it at once and answers
+//     Status Deleted.
+//   - [D] With false, the answer is Status Deleting and the deletion is
+//     asynchronous. [A] The contact shows Deleting in Get/List for the
+//     configured time (WithAsyncDelete), then disappears (404). With 0 (the
+//     default) exactly one read (Get, a List page that includes it, or
+//     GetMessageContactDeletionStatus) observes Deleting, then it is gone.
+//   - [D] GetMessageContactDeletionStatus reports Deleting or Failed with a
+//     FailReasonList. [A] After a successful deletion it answers 404
+//     EntityNotExists.Contact, as it does for a contact whose deletion never
+//     started. FailNextDeletion makes the next asynchronous deletion fail: the
+//     contact stays, back to Active or Verifying, and the status call reports
+//     Failed until another deletion starts. Deleting a contact that is already
+//     Deleting answers Deleting again.
+//
+// Contention, throttling and faults
+//   - [D] 429 ConcurrentCallNotSupported exists for Delete and Associate. [A]
+//     Every mutating call (Add, Update, Delete, Associate, Disassociate,
+//     Cancel, Send*) takes a lock for its duration plus WithMutationHold; a
+//     second mutation in the same scope meanwhile is refused at once with 429.
+//     Scope: WithLockScope (LockPerAccount, the default, or LockPerContact).
+//   - [D] Quota 20 calls per second per action per account. [A] A token
+//     bucket per action (burst 20, WithRateLimit) answers
+//     400 Throttling.User with the header
+//     x-ratelimit-user-api: Limit:20,Remain:0,TimeLeft:<ms>,Reset:<unix ms>
+//     (the format is an assumption built from the SDK's parser).
+//   - Test faults, not API behaviour: WithLatency (every call),
+//     FailNext(action, code, n), DropNext(action, n) (the call commits, then
+//     the connection closes with no reply), SetServerErrorRate(p) (seeded
+//     500 InternalError/503 ServiceUnavailable before any work),
+//     WithReadAfterCreateDelay (a new contact is 404 to Get/List for a while),
+//     FailNextDeletion. Stats counts calls, conflicts, throttles and 5xx per
+//     action, and the peak number of concurrent mutations.
+//
+// Processing order of one call: path and method, body, Action, latency,
+// Version, known action, authentication, FailNext or random server error,
+// rate limit, mutation lock, the operation, mutation hold, DropNext.
+//
+// # Admin endpoints
+//
+// Under /_emulator/, without authentication, JSON in and out. Errors answer
+// {"error": "..."} with 400 (bad request), 404 (unknown contact or
+// endpoint) or 409 (target not pending).
+//
+//	GET  /_emulator/state     -> {"directory": {...}, "contacts": [Contact...], "settings": {...}}
+//	GET  /_emulator/stats     -> {"calls": {"AddMessageContact": 3}, "conflicts": {}, "throttled": {},
+//	                              "server_errors": {}, "errors": {"EntityNotExists.Contact": 1},
+//	                              "max_concurrent_mutations": 1}
+//	GET  /_emulator/settings  -> the settings object below
+//	POST /_emulator/verify    {"ContactId": "c-...", "Target": "tom@example.com"}
+//	                          -> the Contact snapshot after verification
+//	POST /_emulator/faults    {"action": "GetMessageContact", "code": "ServiceUnavailable", "n": 2}
+//	                          {"action": "AddMessageContact", "drop": true, "n": 1}
+//	                          {"error_rate": 0.1}
+//	                          {"deletion_failure": [{"AccountId": "1500000000000002", "MessageTypes": ["AccountExpenses"]}]}
+//	                          -> {"ok": true}
+//	POST /_emulator/settings  {"read_mode": "verified", "latency": "20ms", "mutation_hold": "100ms",
+//	                           "lock_scope": "contact", "rate_limit": 20, "daily_send_limit": 10,
+//	                           "max_members_per_contact": 20, "async_delete": "2s",
+//	                           "read_after_create_delay": "0s", "server_error_rate": 0}
+//	                          (any subset) -> the settings after the change
+//	POST /_emulator/reset     -> {"ok": true}; drops contacts, faults, counters and nonces
+//
+// Contact snapshots use the API's field names plus PendingEmailAddress,
+// PendingPhoneNumber, EmailVerificationsSent, PhoneVerificationsSent and
+// LastDeletionFailure; EmailAddress and PhoneNumber are the verified values.
+package emulator

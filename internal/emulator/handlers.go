@@ -1,0 +1,520 @@
+package emulator
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// call is one authenticated API request as the operation handlers see it.
+type call struct {
+	action    string
+	params    url.Values
+	requestID string
+	now       time.Time
+}
+
+// operation describes one API action.
+type operation struct {
+	mutating bool
+	handle   func(e *Emulator, c *call) (any, *apiError)
+}
+
+// operations is the complete message contact family (contract §1.1).
+var operations = map[string]operation{
+	"AddMessageContact":                      {mutating: true, handle: (*Emulator).addMessageContact},
+	"UpdateMessageContact":                   {mutating: true, handle: (*Emulator).updateMessageContact},
+	"GetMessageContact":                      {handle: (*Emulator).getMessageContact},
+	"ListMessageContacts":                    {handle: (*Emulator).listMessageContacts},
+	"DeleteMessageContact":                   {mutating: true, handle: (*Emulator).deleteMessageContact},
+	"GetMessageContactDeletionStatus":        {handle: (*Emulator).getMessageContactDeletionStatus},
+	"SendEmailVerificationForMessageContact": {mutating: true, handle: (*Emulator).sendEmailVerification},
+	"SendPhoneVerificationForMessageContact": {mutating: true, handle: (*Emulator).sendPhoneVerification},
+	"AssociateMembers":                       {mutating: true, handle: (*Emulator).associateMembers},
+	"DisassociateMembers":                    {mutating: true, handle: (*Emulator).disassociateMembers},
+	"CancelMessageContactUpdate":             {mutating: true, handle: (*Emulator).cancelMessageContactUpdate},
+	"ListMessageContactVerifications":        {handle: (*Emulator).listMessageContactVerifications},
+}
+
+// The handlers below run with e.mu held.
+
+// existing finds a contact for any operation; hidden reports whether a
+// read-after-create delay still hides it from Get and List.
+func (e *Emulator) existing(id string, now time.Time) (c *contact, hidden bool, aerr *apiError) {
+	c, ok := e.store.contacts[id]
+	if !ok {
+		return nil, false, fail(codeContactNotFound)
+	}
+	return c, now.Before(c.created.Add(e.cfg.readAfterCreateDelay)), nil
+}
+
+// mutable finds a contact that a mutating call may change.
+func (e *Emulator) mutable(id string, now time.Time) (*contact, *apiError) {
+	c, _, aerr := e.existing(id, now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if c.deleting {
+		return nil, failf(codeStatusMismatch, "The contact is being deleted.")
+	}
+	return c, nil
+}
+
+func (e *Emulator) addMessageContact(c *call) (any, *apiError) {
+	p := c.params
+	name, _ := lookup(p, "Name")
+	if name == "" {
+		return nil, fail(codeMissingName)
+	}
+	if aerr := validateName(name); aerr != nil {
+		return nil, aerr
+	}
+	email, _ := lookup(p, "EmailAddress")
+	if email == "" {
+		return nil, fail(codeMissingEmail)
+	}
+	if aerr := validateEmail(email); aerr != nil {
+		return nil, aerr
+	}
+	phone, _ := lookup(p, "PhoneNumber")
+	if phone != "" {
+		if aerr := validatePhone(phone); aerr != nil {
+			return nil, aerr
+		}
+	}
+	title, _ := lookup(p, "Title")
+	if title == "" {
+		return nil, fail(codeMissingTitle)
+	}
+	if aerr := validateTitle(title); aerr != nil {
+		return nil, aerr
+	}
+	types, present, aerr := messageTypesParam(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if !present {
+		return nil, fail(codeMissingMessageTypes)
+	}
+	if e.store.nameTaken(name, "") {
+		return nil, fail(codeNameAlreadyUsed)
+	}
+	ct := &contact{
+		id:           e.store.newContactID(),
+		name:         name,
+		title:        title,
+		messageTypes: types,
+		pendingEmail: email,
+		pendingPhone: phone,
+		created:      c.now,
+	}
+	e.store.insert(ct)
+	out := addContactResponse{RequestID: c.requestID}
+	out.Contact.ContactID = ct.id
+	out.Contact.CreateDate = apiDate(ct.created)
+	return out, nil
+}
+
+func (e *Emulator) updateMessageContact(c *call) (any, *apiError) {
+	p := c.params
+	id, aerr := contactIDParam(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	name, _ := lookup(p, "Name")
+	if name != "" {
+		if aerr := validateName(name); aerr != nil {
+			return nil, aerr
+		}
+	}
+	email, _ := lookup(p, "EmailAddress")
+	if email != "" {
+		if aerr := validateEmail(email); aerr != nil {
+			return nil, aerr
+		}
+	}
+	phone, phoneSent := lookup(p, "PhoneNumber")
+	if phone != "" {
+		if aerr := validatePhone(phone); aerr != nil {
+			return nil, aerr
+		}
+	}
+	title, _ := lookup(p, "Title")
+	if title != "" {
+		if aerr := validateTitle(title); aerr != nil {
+			return nil, aerr
+		}
+	}
+	types, typesSent, aerr := messageTypesParam(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	ct, aerr := e.mutable(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if name != "" && e.store.nameTaken(name, id) {
+		return nil, fail(codeNameAlreadyUsed)
+	}
+	if name != "" {
+		ct.name = name
+	}
+	if title != "" {
+		ct.title = title
+	}
+	if typesSent {
+		ct.messageTypes = types
+	}
+	if email != "" {
+		ct.email, ct.pendingEmail = submitTarget(ct.email, ct.pendingEmail, email)
+	}
+	switch {
+	case phoneSent && phone == "":
+		// An explicitly empty PhoneNumber removes the phone (assumption).
+		ct.phone, ct.pendingPhone = "", ""
+	case phone != "":
+		ct.phone, ct.pendingPhone = submitTarget(ct.phone, ct.pendingPhone, phone)
+	}
+	return requestIDOnly{RequestID: c.requestID}, nil
+}
+
+// submitTarget applies a submitted email or phone: the verified value clears
+// any pending change, the pending value is a no-op, anything else becomes
+// the new pending value.
+func submitTarget(verified, pending, submitted string) (string, string) {
+	switch submitted {
+	case verified:
+		return verified, ""
+	case pending:
+		return verified, pending
+	default:
+		return verified, submitted
+	}
+}
+
+func (e *Emulator) getMessageContact(c *call) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	ct, hidden, aerr := e.existing(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if hidden {
+		return nil, fail(codeContactNotFound)
+	}
+	out := getContactResponse{RequestID: c.requestID, Contact: ct.wire(e.cfg.readMode)}
+	e.store.observed(ct, e.cfg.asyncDelete)
+	return out, nil
+}
+
+func (e *Emulator) listMessageContacts(c *call) (any, *apiError) {
+	p := c.params
+	number, size, aerr := pageParams(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	onlyID, _ := lookup(p, "ContactId")
+	if onlyID != "" && !contactIDPattern.MatchString(onlyID) {
+		return nil, fail(codeInvalidContactID)
+	}
+	member, _ := lookup(p, "Member")
+	if member != "" {
+		if !wellFormedMemberID(member) {
+			return nil, fail(codeInvalidMemberFilter)
+		}
+		if !e.cfg.directory.contains(member) {
+			return nil, fail(codeMemberNotFound)
+		}
+	}
+	if onlyID != "" {
+		if _, hidden, aerr := e.existing(onlyID, c.now); aerr != nil || hidden {
+			return nil, fail(codeContactNotFound)
+		}
+	}
+	var matched []*contact
+	var rows []wireContact
+	for _, ct := range e.store.order {
+		if onlyID != "" && ct.id != onlyID {
+			continue
+		}
+		if c.now.Before(ct.created.Add(e.cfg.readAfterCreateDelay)) {
+			continue
+		}
+		w := ct.wire(e.cfg.readMode)
+		if member != "" {
+			b, ok := ct.binding(member)
+			if !ok {
+				continue
+			}
+			w.AssociatedDate = apiDate(b.at)
+		}
+		matched = append(matched, ct)
+		rows = append(rows, w)
+	}
+	out := listContactsResponse{
+		RequestID:  c.requestID,
+		TotalCount: len(rows),
+		PageNumber: number,
+		PageSize:   size,
+		Contacts:   page(rows, number, size),
+	}
+	for _, ct := range page(matched, number, size) {
+		e.store.observed(ct, e.cfg.asyncDelete)
+	}
+	return out, nil
+}
+
+func (e *Emulator) deleteMessageContact(c *call) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	retain := true
+	if v, ok := lookup(c.params, "RetainContactInMembers"); ok && v != "" {
+		b, err := strconv.ParseBool(strings.ToLower(v))
+		if err != nil {
+			return nil, fail(codeInvalidRetain)
+		}
+		retain = b
+	}
+	ct, _, aerr := e.existing(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if ct.deleting {
+		return deleteContactResponse{RequestID: c.requestID, Status: statusDeleting}, nil
+	}
+	if retain {
+		e.store.remove(id)
+		return deleteContactResponse{RequestID: c.requestID, Status: statusDeleted}, nil
+	}
+	ct.deleting = true
+	ct.deleteStarted = c.now
+	ct.lastFailure = nil
+	ct.deleteFailWith = e.store.failNextDeletion
+	e.store.failNextDeletion = nil
+	return deleteContactResponse{RequestID: c.requestID, Status: statusDeleting}, nil
+}
+
+func (e *Emulator) getMessageContactDeletionStatus(c *call) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	ct, _, aerr := e.existing(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out := deletionStatusResponse{RequestID: c.requestID}
+	out.ContactDeletionStatus.ContactID = id
+	out.ContactDeletionStatus.FailReasonList = []wireFailReason{}
+	switch {
+	case ct.deleting:
+		out.ContactDeletionStatus.Status = statusDeleting
+		e.store.observed(ct, e.cfg.asyncDelete)
+	case ct.lastFailure != nil:
+		out.ContactDeletionStatus.Status = statusFailed
+		for _, r := range ct.lastFailure {
+			out.ContactDeletionStatus.FailReasonList = append(out.ContactDeletionStatus.FailReasonList,
+				wireFailReason{AccountID: r.AccountID, MessageTypes: slices.Clone(r.MessageTypes)})
+		}
+	default:
+		// No deletion was ever started for this contact (assumption).
+		return nil, failf(codeContactNotFound, "No deletion task exists for this contact.")
+	}
+	return out, nil
+}
+
+// sendVerification implements both Send*VerificationForMessageContact
+// operations; isEmail selects the channel.
+func (e *Emulator) sendVerification(c *call, isEmail bool) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	param, missing, validate := "PhoneNumber", codeMissingPhone, validatePhone
+	if isEmail {
+		param, missing, validate = "EmailAddress", codeMissingEmail, validateEmail
+	}
+	target, _ := lookup(c.params, param)
+	if target == "" {
+		return nil, fail(missing)
+	}
+	if aerr := validate(target); aerr != nil {
+		return nil, aerr
+	}
+	ct, aerr := e.mutable(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	pending := ct.pendingPhone
+	if isEmail {
+		pending = ct.pendingEmail
+	}
+	if pending == "" || pending != target {
+		return nil, fail(codeVerificationNotFound)
+	}
+	day := c.now.In(chinaTime).Format(time.DateOnly)
+	if e.cfg.dailySendLimit > 0 && e.store.sends[day] >= e.cfg.dailySendLimit {
+		return nil, fail(codeSendLimit)
+	}
+	e.store.sends[day]++
+	if isEmail {
+		ct.emailSends++
+	} else {
+		ct.phoneSends++
+	}
+	return requestIDOnly{RequestID: c.requestID}, nil
+}
+
+func (e *Emulator) sendEmailVerification(c *call) (any, *apiError) {
+	return e.sendVerification(c, true)
+}
+
+func (e *Emulator) sendPhoneVerification(c *call) (any, *apiError) {
+	return e.sendVerification(c, false)
+}
+
+func (e *Emulator) associateMembers(c *call) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	members, aerr := membersParam(c.params, e.cfg.directory)
+	if aerr != nil {
+		return nil, aerr
+	}
+	ct, aerr := e.mutable(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	added := 0
+	for _, m := range members {
+		if _, ok := ct.binding(m); !ok {
+			added++
+		}
+	}
+	if limit := e.cfg.maxMembersPerContact; limit > 0 && len(ct.bindings)+added > limit {
+		return nil, failf(codeContactMembersLimit, "A contact can be bound to at most %d objects.", limit)
+	}
+	out := membersResponse{RequestID: c.requestID, Members: []wireMemberBinding{}}
+	for _, m := range members {
+		b, ok := ct.binding(m)
+		if !ok {
+			b = binding{id: m, at: c.now}
+			ct.bindings = append(ct.bindings, b)
+		}
+		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: m, ModifyDate: apiDate(b.at)})
+	}
+	return out, nil
+}
+
+func (e *Emulator) disassociateMembers(c *call) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	members, aerr := membersParam(c.params, e.cfg.directory)
+	if aerr != nil {
+		return nil, aerr
+	}
+	ct, aerr := e.mutable(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out := membersResponse{RequestID: c.requestID, Members: []wireMemberBinding{}}
+	for _, m := range members {
+		// Unbinding an object that is not bound succeeds without change
+		// (assumption).
+		ct.bindings = slices.DeleteFunc(ct.bindings, func(b binding) bool { return b.id == m })
+		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: m, ModifyDate: apiDate(c.now)})
+	}
+	return out, nil
+}
+
+func (e *Emulator) cancelMessageContactUpdate(c *call) (any, *apiError) {
+	id, aerr := contactIDParam(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	email, _ := lookup(c.params, "EmailAddress")
+	if email != "" {
+		if aerr := validateEmail(email); aerr != nil {
+			return nil, aerr
+		}
+	}
+	phone, _ := lookup(c.params, "PhoneNumber")
+	if phone != "" {
+		if aerr := validatePhone(phone); aerr != nil {
+			return nil, aerr
+		}
+	}
+	ct, aerr := e.mutable(id, c.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if ct.pendingEmail == "" && ct.pendingPhone == "" {
+		return nil, failf(codeStatusMismatch, "The contact has no pending change.")
+	}
+	dropEmail, dropPhone := email != "", phone != ""
+	if !dropEmail && !dropPhone {
+		dropEmail, dropPhone = ct.pendingEmail != "", ct.pendingPhone != ""
+	}
+	if dropEmail {
+		if ct.pendingEmail == "" || (email != "" && ct.pendingEmail != email) {
+			return nil, failf(codeStatusMismatch, "The email address is not waiting for verification.")
+		}
+		if ct.email == "" {
+			return nil, failf(codeStatusMismatch, "The contact has no verified email address to fall back to.")
+		}
+	}
+	if dropPhone && (ct.pendingPhone == "" || (phone != "" && ct.pendingPhone != phone)) {
+		return nil, failf(codeStatusMismatch, "The phone number is not waiting for verification.")
+	}
+	if dropEmail {
+		ct.pendingEmail = ""
+	}
+	if dropPhone {
+		ct.pendingPhone = ""
+	}
+	return requestIDOnly{RequestID: c.requestID}, nil
+}
+
+func (e *Emulator) listMessageContactVerifications(c *call) (any, *apiError) {
+	number, size, aerr := pageParams(c.params)
+	if aerr != nil {
+		return nil, aerr
+	}
+	onlyID, _ := lookup(c.params, "ContactId")
+	if onlyID != "" {
+		if !contactIDPattern.MatchString(onlyID) {
+			return nil, fail(codeInvalidContactID)
+		}
+		if _, _, aerr := e.existing(onlyID, c.now); aerr != nil {
+			return nil, aerr
+		}
+	}
+	var rows []wireVerification
+	for _, ct := range e.store.order {
+		if onlyID != "" && ct.id != onlyID {
+			continue
+		}
+		if ct.pendingEmail != "" {
+			rows = append(rows, wireVerification{ContactID: ct.id, Target: ct.pendingEmail})
+		}
+		if ct.pendingPhone != "" {
+			rows = append(rows, wireVerification{ContactID: ct.id, Target: ct.pendingPhone})
+		}
+	}
+	return verificationsResponse{
+		RequestID:            c.requestID,
+		TotalCount:           len(rows),
+		PageNumber:           number,
+		PageSize:             size,
+		ContactVerifications: page(rows, number, size),
+	}, nil
+}

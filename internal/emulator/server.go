@@ -1,0 +1,414 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// APIVersion is the only API version the emulator serves.
+const APIVersion = "2022-04-19"
+
+// maxBodyBytes bounds a request body.
+const maxBodyBytes = 1 << 20
+
+// Emulator is an in-memory ResourceDirectoryMaster API. It implements
+// http.Handler; all methods are safe for concurrent use.
+type Emulator struct {
+	mu    sync.Mutex
+	cfg   *config
+	store *store
+
+	nonces       map[string]time.Time
+	noncePurgeAt int
+
+	failNext map[string][]injectedFault
+	dropNext map[string]int
+	errRNG   *rand.Rand
+
+	locks           map[string]bool
+	activeMutations int
+	buckets         map[string]*bucket
+	stats           Stats
+
+	// holdHook, when set by tests, runs while a mutating call holds its
+	// lock, after its work is done.
+	holdHook func(action string)
+}
+
+// New builds an Emulator. With no options it accepts the default key pair,
+// serves DefaultDirectory and uses the real clock.
+func New(opts ...Option) *Emulator {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(cfg)
+	}
+	if !cfg.noDefaultCredential {
+		if _, ok := cfg.creds[DefaultAccessKeyID]; !ok {
+			cfg.creds[DefaultAccessKeyID] = credential{id: DefaultAccessKeyID, secret: DefaultAccessKeySecret}
+		}
+	}
+	e := &Emulator{
+		cfg:          cfg,
+		store:        newStore(cfg.seed),
+		nonces:       map[string]time.Time{},
+		noncePurgeAt: 1024,
+		failNext:     map[string][]injectedFault{},
+		dropNext:     map[string]int{},
+		errRNG:       rand.New(rand.NewPCG(cfg.seed, cfg.seed+1)),
+		locks:        map[string]bool{},
+		buckets:      map[string]*bucket{},
+		stats:        newStats(),
+	}
+	return e
+}
+
+func (e *Emulator) now() time.Time { return e.cfg.now() }
+
+// Server is an Emulator listening on a loopback port, in the style of
+// httptest.Server.
+type Server struct {
+	*Emulator
+	// URL is the base URL, http://127.0.0.1:PORT.
+	URL string
+	srv *httptest.Server
+}
+
+// NewServer starts an Emulator on 127.0.0.1 and closes it when the test
+// ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	e := New(opts...)
+	srv := httptest.NewServer(e)
+	s := &Server{Emulator: e, URL: srv.URL, srv: srv}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Endpoint returns the host:port part of URL, the form SDKs call an
+// endpoint.
+func (s *Server) Endpoint() string { return strings.TrimPrefix(s.URL, "http://") }
+
+// Close shuts the server down. It is safe to call more than once.
+func (s *Server) Close() { s.srv.Close() }
+
+// ServeHTTP serves the API at "/" and the admin endpoints under
+// "/_emulator/".
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		e.serveAdmin(w, r)
+		return
+	}
+	e.serveAPI(w, r)
+}
+
+// reply is a rendered API answer.
+type reply struct {
+	status int
+	body   any
+	header http.Header
+}
+
+func (e *Emulator) errorReply(r *http.Request, requestID, action string, aerr *apiError) reply {
+	e.mu.Lock()
+	e.stats.Errors[string(aerr.code)]++
+	if st := aerr.code.status(); st >= 500 && action != "" {
+		e.stats.ServerErrors[action]++
+	}
+	e.mu.Unlock()
+	return reply{
+		status: aerr.code.status(),
+		body: errorEnvelope{
+			RequestID: requestID,
+			HostID:    r.Host,
+			Code:      string(aerr.code),
+			Message:   aerr.text(),
+			Recommend: recommendURL(aerr.code, requestID),
+		},
+	}
+}
+
+func writeReply(w http.ResponseWriter, requestID string, rep reply) {
+	for k, v := range rep.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", requestID)
+	status := rep.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(rep.body)
+}
+
+func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	requestID := e.store.newRequestID()
+	e.mu.Unlock()
+	rep, drop := e.process(r, requestID)
+	if drop {
+		dropConnection(w)
+		return
+	}
+	writeReply(w, requestID, rep)
+}
+
+// process runs the whole pipeline of one API request: parsing, action and
+// version, latency, authentication, injected faults, rate limit, lock,
+// the operation itself, and the connection-drop fault.
+func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop bool) {
+	var action string
+	failWith := func(aerr *apiError) (reply, bool) {
+		return e.errorReply(r, requestID, action, aerr), false
+	}
+	if r.URL.Path != "/" {
+		return failWith(failf(codeInvalidAction, "The path %q is not served; RPC calls use \"/\".", r.URL.Path))
+	}
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return failWith(fail(codeUnsupportedHTTPMethod))
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return failWith(failf(codeInvalidFormBody, "Reading the body failed: %v.", err))
+	}
+	if len(body) > maxBodyBytes {
+		return failWith(fail(codeRequestEntityTooLarge))
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return failWith(failf(codeInvalidParameter, "The query string is malformed: %v.", err))
+	}
+	params := url.Values{}
+	for k, v := range query {
+		params[k] = append([]string(nil), v...)
+	}
+	if len(body) > 0 {
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if mt == "application/x-www-form-urlencoded" {
+			form, err := url.ParseQuery(string(body))
+			if err != nil {
+				return failWith(failf(codeInvalidFormBody, "%v.", err))
+			}
+			for k, v := range form {
+				params[k] = append(params[k], v...)
+			}
+		}
+	}
+
+	action = firstNonEmpty(r.Header.Get("x-acs-action"), params.Get("Action"))
+	if action == "" {
+		return failWith(fail(codeMissingAction))
+	}
+	e.mu.Lock()
+	e.stats.Calls[action]++
+	latency := e.cfg.latency
+	e.mu.Unlock()
+	if latency > 0 {
+		if err := sleepCtx(r.Context(), latency); err != nil {
+			return failWith(failf(codeServiceUnavailable, "The request was cancelled."))
+		}
+	}
+	version := firstNonEmpty(r.Header.Get("x-acs-version"), params.Get("Version"))
+	if version == "" {
+		return failWith(fail(codeMissingVersion))
+	}
+	if version != APIVersion {
+		return failWith(failf(codeInvalidVersion, "Only %s is served.", APIVersion))
+	}
+	op, ok := operations[action]
+	if !ok {
+		return failWith(failf(codeInvalidAction, "Unknown action %q.", action))
+	}
+	if _, aerr := e.authenticate(r, body, query, params); aerr != nil {
+		return failWith(aerr)
+	}
+	if aerr := e.injectedFault(action); aerr != nil {
+		rep := e.errorReply(r, requestID, action, aerr)
+		if strings.HasPrefix(string(aerr.code), "Throttling") {
+			rep.header = rateLimitHeader(max(e.rateLimit(), 1), e.now(), 0, time.Second)
+		}
+		return rep, false
+	}
+	if ok, hdr := e.takeToken(action); !ok {
+		e.mu.Lock()
+		e.stats.Throttled[action]++
+		e.mu.Unlock()
+		rep := e.errorReply(r, requestID, action, fail(codeThrottlingUser))
+		rep.header = hdr
+		return rep, false
+	}
+	if op.mutating {
+		key := e.lockKey(params)
+		if !e.acquire(key) {
+			e.mu.Lock()
+			e.stats.Conflicts[action]++
+			e.mu.Unlock()
+			return failWith(fail(codeConcurrentCall))
+		}
+		defer e.release(key)
+	}
+
+	e.mu.Lock()
+	now := e.now()
+	e.store.advance(now, e.cfg.asyncDelete)
+	result, aerr := op.handle(e, &call{action: action, params: params, requestID: requestID, now: now})
+	hold, hook := e.cfg.mutationHold, e.holdHook
+	drop = e.consumeDrop(action)
+	e.mu.Unlock()
+
+	if op.mutating {
+		if hook != nil {
+			hook(action)
+		}
+		if hold > 0 {
+			_ = sleepCtx(r.Context(), hold)
+		}
+	}
+	if drop {
+		return reply{}, true
+	}
+	if aerr != nil {
+		return failWith(aerr)
+	}
+	return reply{body: result}, false
+}
+
+func (e *Emulator) rateLimit() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cfg.rateLimit
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// dropConnection closes the client connection without any reply.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// Directory returns the resource directory the emulator serves.
+func (e *Emulator) Directory() Directory {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cfg.directory.clone()
+}
+
+// SetReadMode switches what Get/List report while a change is pending.
+func (e *Emulator) SetReadMode(m ReadMode) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.readMode = m
+}
+
+// ErrContactNotFound is returned by Verify for an unknown contact.
+var ErrContactNotFound = errors.New("emulator: contact not found")
+
+// ErrNotPending is returned by Verify when target is not waiting for
+// verification.
+var ErrNotPending = errors.New("emulator: target is not pending verification")
+
+// Verify completes a pending verification, as if the recipient had clicked
+// the link or confirmed the SMS: target (the pending email address or phone
+// number) becomes the verified value. It is the only way, besides the
+// admin endpoint, to change a contact other than through the API.
+func (e *Emulator) Verify(contactID, target string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.store.advance(e.now(), e.cfg.asyncDelete)
+	c, ok := e.store.contacts[contactID]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrContactNotFound, contactID)
+	}
+	switch {
+	case target != "" && target == c.pendingEmail:
+		c.email, c.pendingEmail = target, ""
+	case target != "" && target == c.pendingPhone:
+		c.phone, c.pendingPhone = target, ""
+	default:
+		return fmt.Errorf("%w: %q on %s", ErrNotPending, target, contactID)
+	}
+	return nil
+}
+
+// Contact returns a snapshot of one contact, whatever its visibility
+// through the API.
+func (e *Emulator) Contact(id string) (Contact, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.store.advance(e.now(), e.cfg.asyncDelete)
+	c, ok := e.store.contacts[id]
+	if !ok {
+		return Contact{}, false
+	}
+	return c.snapshot(), true
+}
+
+// Contacts returns snapshots of every contact, in creation order.
+func (e *Emulator) Contacts() []Contact {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.store.advance(e.now(), e.cfg.asyncDelete)
+	out := make([]Contact, 0, len(e.store.order))
+	for _, c := range e.store.order {
+		out = append(out, c.snapshot())
+	}
+	return out
+}
+
+// Len returns the number of stored contacts, including those being deleted.
+func (e *Emulator) Len() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.store.advance(e.now(), e.cfg.asyncDelete)
+	return len(e.store.order)
+}
+
+// Reset drops every contact, binding, fault, counter and remembered nonce.
+// Options and settings are kept.
+func (e *Emulator) Reset() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.store.reset()
+	e.nonces = map[string]time.Time{}
+	e.failNext = map[string][]injectedFault{}
+	e.dropNext = map[string]int{}
+	e.cfg.serverErrorRate = 0
+	e.buckets = map[string]*bucket{}
+	e.stats = newStats()
+}

@@ -1,0 +1,265 @@
+package emulator
+
+import (
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Contact statuses (contract §2.2).
+const (
+	statusVerifying = "Verifying"
+	statusActive    = "Active"
+	statusDeleting  = "Deleting"
+	statusDeleted   = "Deleted"
+	statusFailed    = "Failed"
+)
+
+// dateLayout is the API's "yyyy-MM-dd HH:mm:ss"; the emulator renders it in
+// UTC+8 (an assumption, see the package doc).
+const dateLayout = "2006-01-02 15:04:05"
+
+var chinaTime = time.FixedZone("UTC+8", 8*60*60)
+
+func apiDate(t time.Time) string { return t.In(chinaTime).Format(dateLayout) }
+
+// Contact is a snapshot of one contact, including what the API does not
+// show: the verified and pending email address and phone number.
+type Contact struct {
+	ID           string    `json:"ContactId"`
+	Name         string    `json:"Name"`
+	Title        string    `json:"Title"`
+	MessageTypes []string  `json:"MessageTypes"`
+	Email        string    `json:"EmailAddress"` // verified; "" if never verified
+	Phone        string    `json:"PhoneNumber"`  // verified; "" if never verified or none
+	PendingEmail string    `json:"PendingEmailAddress"`
+	PendingPhone string    `json:"PendingPhoneNumber"`
+	Members      []string  `json:"Members"`
+	Status       string    `json:"Status"`
+	CreateDate   time.Time `json:"CreateDate"`
+	// EmailVerificationsSent and PhoneVerificationsSent count successful
+	// Send*VerificationForMessageContact calls for this contact.
+	EmailVerificationsSent int `json:"EmailVerificationsSent"`
+	PhoneVerificationsSent int `json:"PhoneVerificationsSent"`
+	// LastDeletionFailure is the FailReasonList of the last failed
+	// asynchronous deletion, if any.
+	LastDeletionFailure []FailReason `json:"LastDeletionFailure,omitempty"`
+}
+
+// FailReason is one entry of GetMessageContactDeletionStatus's
+// FailReasonList: a member account whose clean-up failed.
+type FailReason struct {
+	AccountID    string   `json:"AccountId"`
+	MessageTypes []string `json:"MessageTypes"`
+}
+
+type binding struct {
+	id string
+	at time.Time
+}
+
+// contact is the stored form of a contact.
+type contact struct {
+	id, name, title            string
+	messageTypes               []string
+	email, phone               string // verified
+	pendingEmail, pendingPhone string
+	bindings                   []binding
+	created                    time.Time
+	emailSends, phoneSends     int
+
+	deleting       bool
+	deleteStarted  time.Time
+	deleteFailWith []FailReason // non-nil: the running deletion will fail
+	lastFailure    []FailReason // the last failed deletion's reasons
+}
+
+func (c *contact) status() string {
+	switch {
+	case c.deleting:
+		return statusDeleting
+	case c.pendingEmail != "" || c.pendingPhone != "":
+		return statusVerifying
+	default:
+		return statusActive
+	}
+}
+
+func (c *contact) memberIDs() []string {
+	ids := make([]string, 0, len(c.bindings))
+	for _, b := range c.bindings {
+		ids = append(ids, b.id)
+	}
+	return ids
+}
+
+func (c *contact) binding(id string) (binding, bool) {
+	for _, b := range c.bindings {
+		if b.id == id {
+			return b, true
+		}
+	}
+	return binding{}, false
+}
+
+// wire renders the contact as Get/List return it under mode.
+func (c *contact) wire(mode ReadMode) wireContact {
+	email, phone := c.pendingEmail, c.pendingPhone
+	if email == "" || (mode == ReadVerified && c.email != "") {
+		email = c.email
+	}
+	if phone == "" || (mode == ReadVerified && c.phone != "") {
+		phone = c.phone
+	}
+	return wireContact{
+		ContactID:    c.id,
+		Name:         c.name,
+		EmailAddress: email,
+		PhoneNumber:  phone,
+		Title:        c.title,
+		MessageTypes: slices.Clone(c.messageTypes),
+		Members:      c.memberIDs(),
+		Status:       c.status(),
+		CreateDate:   apiDate(c.created),
+	}
+}
+
+func (c *contact) snapshot() Contact {
+	return Contact{
+		ID:                     c.id,
+		Name:                   c.name,
+		Title:                  c.title,
+		MessageTypes:           slices.Clone(c.messageTypes),
+		Email:                  c.email,
+		Phone:                  c.phone,
+		PendingEmail:           c.pendingEmail,
+		PendingPhone:           c.pendingPhone,
+		Members:                c.memberIDs(),
+		Status:                 c.status(),
+		CreateDate:             c.created,
+		EmailVerificationsSent: c.emailSends,
+		PhoneVerificationsSent: c.phoneSends,
+		LastDeletionFailure:    cloneReasons(c.lastFailure),
+	}
+}
+
+func cloneReasons(in []FailReason) []FailReason {
+	if in == nil {
+		return nil
+	}
+	out := make([]FailReason, len(in))
+	for i, r := range in {
+		out[i] = FailReason{AccountID: r.AccountID, MessageTypes: slices.Clone(r.MessageTypes)}
+	}
+	return out
+}
+
+// store is the emulator's state. It knows nothing about HTTP; every method
+// runs with Emulator.mu held.
+type store struct {
+	contacts map[string]*contact
+	order    []*contact // creation order
+	// sends counts verification messages per UTC+8 calendar day.
+	sends map[string]int
+	// failNextDeletion is armed by FailNextDeletion.
+	failNextDeletion []FailReason
+	rng              *rand.Rand
+}
+
+func newStore(seed uint64) *store {
+	return &store{
+		contacts: map[string]*contact{},
+		sends:    map[string]int{},
+		rng:      rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15)),
+	}
+}
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func (s *store) newContactID() string {
+	for {
+		b := make([]byte, 16)
+		for i := range b {
+			b[i] = idAlphabet[s.rng.IntN(len(idAlphabet))]
+		}
+		id := "c-" + string(b)
+		if _, taken := s.contacts[id]; !taken {
+			return id
+		}
+	}
+}
+
+// newRequestID returns an uppercase UUID (version 4 layout).
+func (s *store) newRequestID() string {
+	const hexDigits = "0123456789ABCDEF"
+	b := make([]byte, 36)
+	for i := range b {
+		switch i {
+		case 8, 13, 18, 23:
+			b[i] = '-'
+		case 14:
+			b[i] = '4'
+		case 19:
+			b[i] = hexDigits[8+s.rng.IntN(4)]
+		default:
+			b[i] = hexDigits[s.rng.IntN(16)]
+		}
+	}
+	return string(b)
+}
+
+func (s *store) insert(c *contact) {
+	s.contacts[c.id] = c
+	s.order = append(s.order, c)
+}
+
+func (s *store) remove(id string) {
+	delete(s.contacts, id)
+	s.order = slices.DeleteFunc(s.order, func(c *contact) bool { return c.id == id })
+}
+
+func (s *store) nameTaken(name, exceptID string) bool {
+	for _, c := range s.order {
+		if c.name == name && c.id != exceptID {
+			return true
+		}
+	}
+	return false
+}
+
+// advance completes asynchronous deletions whose time has come.
+func (s *store) advance(now time.Time, asyncDelete time.Duration) {
+	if asyncDelete <= 0 {
+		return // zero-delay deletions complete when first observed
+	}
+	for _, c := range slices.Clone(s.order) {
+		if c.deleting && !now.Before(c.deleteStarted.Add(asyncDelete)) {
+			s.finishDeletion(c)
+		}
+	}
+}
+
+// observed is called after a read has reported c; with a zero async delay
+// that first observation completes the deletion.
+func (s *store) observed(c *contact, asyncDelete time.Duration) {
+	if c.deleting && asyncDelete <= 0 {
+		s.finishDeletion(c)
+	}
+}
+
+func (s *store) finishDeletion(c *contact) {
+	if c.deleteFailWith != nil {
+		c.deleting = false
+		c.lastFailure = c.deleteFailWith
+		c.deleteFailWith = nil
+		return
+	}
+	s.remove(c.id)
+}
+
+func (s *store) reset() {
+	s.contacts = map[string]*contact{}
+	s.order = nil
+	s.sends = map[string]int{}
+	s.failNextDeletion = nil
+}

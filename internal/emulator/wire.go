@@ -1,0 +1,88 @@
+package emulator
+
+// Wire structs, written from the API reference of ResourceDirectoryMaster
+// 2022-04-19 (contract §2–§3). They are deliberately not shared with the
+// API client, so a field-name mistake on either side shows up in tests.
+
+// wireContact is the Contact object of GetMessageContact and the Contacts
+// entries of ListMessageContacts.
+type wireContact struct {
+	ContactID      string   `json:"ContactId"`
+	Name           string   `json:"Name"`
+	EmailAddress   string   `json:"EmailAddress"`
+	PhoneNumber    string   `json:"PhoneNumber,omitempty"`
+	Title          string   `json:"Title"`
+	MessageTypes   []string `json:"MessageTypes"`
+	Members        []string `json:"Members"`
+	Status         string   `json:"Status"`
+	CreateDate     string   `json:"CreateDate"`
+	AssociatedDate string   `json:"AssociatedDate,omitempty"`
+}
+
+type requestIDOnly struct {
+	RequestID string `json:"RequestId"`
+}
+
+type addContactResponse struct {
+	RequestID string `json:"RequestId"`
+	Contact   struct {
+		ContactID  string `json:"ContactId"`
+		CreateDate string `json:"CreateDate"`
+	} `json:"Contact"`
+}
+
+type getContactResponse struct {
+	RequestID string      `json:"RequestId"`
+	Contact   wireContact `json:"Contact"`
+}
+
+type listContactsResponse struct {
+	RequestID  string        `json:"RequestId"`
+	TotalCount int           `json:"TotalCount"`
+	PageNumber int           `json:"PageNumber"`
+	PageSize   int           `json:"PageSize"`
+	Contacts   []wireContact `json:"Contacts"`
+}
+
+type deleteContactResponse struct {
+	RequestID string `json:"RequestId"`
+	Status    string `json:"Status"`
+}
+
+type wireFailReason struct {
+	AccountID    string   `json:"AccountId"`
+	MessageTypes []string `json:"MessageTypes"`
+}
+
+type deletionStatusResponse struct {
+	RequestID             string `json:"RequestId"`
+	ContactDeletionStatus struct {
+		ContactID      string           `json:"ContactId"`
+		Status         string           `json:"Status"`
+		FailReasonList []wireFailReason `json:"FailReasonList"`
+	} `json:"ContactDeletionStatus"`
+}
+
+type wireMemberBinding struct {
+	ContactID  string `json:"ContactId"`
+	MemberID   string `json:"MemberId"`
+	ModifyDate string `json:"ModifyDate"`
+}
+
+type membersResponse struct {
+	RequestID string              `json:"RequestId"`
+	Members   []wireMemberBinding `json:"Members"`
+}
+
+type wireVerification struct {
+	ContactID string `json:"ContactId"`
+	Target    string `json:"Target"`
+}
+
+type verificationsResponse struct {
+	RequestID            string             `json:"RequestId"`
+	TotalCount           int                `json:"TotalCount"`
+	PageNumber           int                `json:"PageNumber"`
+	PageSize             int                `json:"PageSize"`
+	ContactVerifications []wireVerification `json:"ContactVerifications"`
+}

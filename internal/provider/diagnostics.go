@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+// contactArgumentForCode maps API error codes that concern one argument of a
+// message contact to that argument.
+func contactArgumentForCode(code string) (path.Path, bool) {
+	switch {
+	case code == "MissingParameter.Name" || code == "InvalidParameter.Name" || strings.HasPrefix(code, "InvalidParameter.Name."):
+		return path.Root("name"), true
+	case strings.HasSuffix(code, ".EmailAddress"):
+		return path.Root("email_address"), true
+	case strings.HasSuffix(code, ".PhoneNumber") || code == "InvalidParameter.MobileCountryCode":
+		return path.Root("phone_number"), true
+	case strings.HasSuffix(code, ".Title"):
+		return path.Root("title"), true
+	case strings.HasSuffix(code, ".MessageTypes") || strings.Contains(code, ".MessageTypes."):
+		return path.Root("message_types"), true
+	}
+	return path.Empty(), false
+}
+
+// addAPIError reports err under summary. An API error whose code concerns one
+// argument (per argumentFor, which may be nil) becomes an attribute error on
+// it, carrying the API's message, code and RequestId.
+func addAPIError(diags *diag.Diagnostics, summary string, err error, argumentFor func(code string) (path.Path, bool)) {
+	if apiErr, ok := errors.AsType[*rdapi.APIError](err); ok && argumentFor != nil {
+		if p, ok := argumentFor(apiErr.Code); ok {
+			diags.AddAttributeError(p, summary, fmt.Sprintf("The API rejected this value: %s\n\nCode: %s\nRequestId: %s",
+				apiErr.Message, apiErr.Code, apiErr.RequestID))
+			return
+		}
+	}
+	diags.AddError(summary, err.Error())
+}

@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*messageContactDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*messageContactDataSource)(nil)
+)
+
+// dataSourceReadTimeout is the default read timeout of both data sources.
+const dataSourceReadTimeout = 5 * time.Minute
+
+// NewMessageContactDataSource returns the resourcedirectory_message_contact data source.
+func NewMessageContactDataSource() datasource.DataSource {
+	return &messageContactDataSource{}
+}
+
+type messageContactDataSource struct {
+	client *rdapi.Client
+}
+
+type messageContactDataSourceModel struct {
+	messageContactModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *messageContactDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_message_contact"
+}
+
+func (d *messageContactDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one message contact of the resource directory, found by `id` or by `name` " +
+			"(set exactly one). Reading fails when no contact matches.\n\n" +
+			"`email_address` and `phone_number` are the values last submitted, even while they await " +
+			"verification; `pending_email_address` and `pending_phone_number` show what still awaits it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: descContactID + " Set it to look the contact up by ID (exactly one of `id` and `name`).",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(contactIDPattern, bindingContactIDRule),
+				},
+			},
+			"name": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: descName + " Set it to look the contact up by name (exactly one of `id` and `name`).",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(contactNamePattern,
+						"must be 2 to 12 characters, English letters or Chinese characters only, as contact names are"),
+				},
+			},
+			"email_address":         schema.StringAttribute{Computed: true, MarkdownDescription: descEmail},
+			"phone_number":          schema.StringAttribute{Computed: true, MarkdownDescription: descPhone + " Null when the contact has none."},
+			"title":                 schema.StringAttribute{Computed: true, MarkdownDescription: descTitle},
+			"message_types":         schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: descMessageTypes},
+			"status":                schema.StringAttribute{Computed: true, MarkdownDescription: descStatus},
+			"pending_email_address": schema.StringAttribute{Computed: true, MarkdownDescription: descPendingEmail},
+			"pending_phone_number":  schema.StringAttribute{Computed: true, MarkdownDescription: descPendingPhone},
+			"members":               schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: descMembers},
+			"create_date":           schema.StringAttribute{Computed: true, MarkdownDescription: descCreateDate},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *messageContactDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *messageContactDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
+		d.client = pd.client
+	}
+}
+
+func (d *messageContactDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data messageContactDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var (
+		view   contactView
+		found  bool
+		err    error
+		filter string
+	)
+	if id := data.ID.ValueString(); id != "" {
+		filter = fmt.Sprintf("id %q", id)
+		ctx = tflog.SetField(ctx, "contact_id", id)
+		view, err = loadContact(ctx, d.client, id)
+		found = err == nil
+		if rdapi.IsCode(err, rdapi.CodeContactNotFound) {
+			err = nil
+		}
+	} else {
+		name := data.Name.ValueString()
+		filter = fmt.Sprintf("name %q", name)
+		ctx = tflog.SetField(ctx, "contact_name", name)
+		view, found, err = findContactByName(ctx, d.client, name)
+	}
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Unable to Read Message Contact", err.Error())
+		return
+	case !found:
+		resp.Diagnostics.AddError("No Message Contact Found",
+			fmt.Sprintf("no message contact found with %s in the resource directory.", filter))
+		return
+	}
+
+	resp.Diagnostics.Append(data.fromAPI(ctx, view)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// findContactByName pages through the contacts for the one named name (names
+// are unique within a resource directory) and adds its pending targets.
+func findContactByName(ctx context.Context, client *rdapi.Client, name string) (contactView, bool, error) {
+	for mc, err := range client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{}) {
+		if err != nil {
+			return contactView{}, false, err
+		}
+		if mc.Name != name {
+			continue
+		}
+		v, err := withPending(ctx, client, mc)
+		if err != nil {
+			return contactView{}, false, err
+		}
+		return v, true, nil
+	}
+	return contactView{}, false, nil
+}

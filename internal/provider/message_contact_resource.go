@@ -1,0 +1,677 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*messageContactResource)(nil)
+	_ resource.ResourceWithImportState = (*messageContactResource)(nil)
+	_ resource.ResourceWithIdentity    = (*messageContactResource)(nil)
+)
+
+// Default operation timeouts; each bounds every API call and retry of the
+// operation.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+// Polling intervals for read-after-create and deletion waits: they start
+// short (the API is usually quick) and back off to the cap.
+const (
+	pollMin = 250 * time.Millisecond
+	pollMax = 5 * time.Second
+)
+
+// messageContactResource is resourcedirectory_message_contact.
+type messageContactResource struct {
+	client *rdapi.Client
+}
+
+// NewMessageContactResource returns the resourcedirectory_message_contact resource.
+func NewMessageContactResource() resource.Resource {
+	return &messageContactResource{}
+}
+
+// messageContactResourceModel maps the resource schema.
+type messageContactResourceModel struct {
+	messageContactModel
+	SendVerification                types.Bool     `tfsdk:"send_verification"`
+	RetainContactInMembersOnDestroy types.Bool     `tfsdk:"retain_contact_in_members_on_destroy"`
+	Timeouts                        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// messageContactIdentityModel maps the resource identity schema.
+type messageContactIdentityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *messageContactResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_message_contact"
+}
+
+func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A message contact of the resource directory: a person who receives the messages " +
+			"(billing, faults, security, ...) of the accounts it is bound to.\n\n" +
+			"Every argument is updated in place (`UpdateMessageContact`); only changed fields are sent, so an " +
+			"unchanged email address or phone number never restarts its verification. A new email address or phone " +
+			"number takes effect only after its recipient verifies it out of band; meanwhile `status` is `Verifying` " +
+			"and `pending_email_address`/`pending_phone_number` show the target, and plans stay empty.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: descContactID,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: descName + " Changing it renames the contact in place.",
+				Validators: []validator.String{stringvalidator.RegexMatches(contactNamePattern,
+					"must be 2 to 12 characters, English letters or Chinese characters only (no digits, spaces or punctuation)")},
+			},
+			"email_address": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: descEmail + " When `send_verification` is true, the provider asks the API to send " +
+					"the verification email after a create or a change.",
+				Validators: []validator.String{emailValidator{}},
+			},
+			"phone_number": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: descPhone + " When `send_verification` is true, the provider asks the API to send " +
+					"the verification SMS after a create or a change. Removing the argument clears the number (the " +
+					"provider sends an empty `PhoneNumber`).",
+				Validators: []validator.String{phoneValidator{}},
+			},
+			"title": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: descTitle,
+				Validators:          []validator.String{stringvalidator.OneOf(rdapi.Titles...)},
+			},
+			"message_types": schema.SetAttribute{
+				Required:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: descMessageTypes + " The API replaces the whole list on update.",
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(rdapi.MessageTypes...)),
+				},
+			},
+			"send_verification": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether to ask the API to send verification to a new email address or phone " +
+					"number, after a create or after a change of `email_address` or `phone_number`. Defaults to `true`. " +
+					"If the account's daily sending limit is reached, the apply succeeds with a warning; verification " +
+					"can then be resent from the console. Changing only this argument sends nothing.",
+			},
+			"retain_contact_in_members_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Whether, on destroy, the contact is kept in the contact settings of the members " +
+					"it is bound to (so it keeps receiving their messages). Defaults to `false`: destroy really stops the " +
+					"messages. The API then deletes asynchronously and the provider waits for the deletion to finish; a " +
+					"failed deletion is an error listing the member accounts and message types concerned.",
+			},
+			"status": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: descStatus,
+				PlanModifiers:       []planmodifier.String{verificationStateUnlessTargetsChange{}},
+			},
+			"pending_email_address": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: descPendingEmail,
+				PlanModifiers:       []planmodifier.String{verificationStateUnlessTargetsChange{}},
+			},
+			"pending_phone_number": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: descPendingPhone,
+				PlanModifiers:       []planmodifier.String{verificationStateUnlessTargetsChange{}},
+			},
+			"members": schema.SetAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: descMembers,
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"create_date": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: descCreateDate,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: "Time allowed for the create, including retries and sending verification (default `10m`).",
+				ReadDescription:   "Time allowed for a refresh, including retries (default `5m`).",
+				UpdateDescription: "Time allowed for an update, including retries and sending verification (default `10m`).",
+				DeleteDescription: "Time allowed for the deletion, including waiting for an asynchronous deletion (default `10m`).",
+			}),
+		},
+	}
+}
+
+func (r *messageContactResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "ID of the message contact (c-...).",
+			},
+		},
+	}
+}
+
+func (r *messageContactResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
+		r.client = pd.client
+	}
+}
+
+func (r *messageContactResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan messageContactResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	messageTypes, diags := stringSet(ctx, plan.MessageTypes)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out, err := r.client.AddMessageContact(ctx, rdapi.AddMessageContactInput{
+		Name:         plan.Name.ValueString(),
+		EmailAddress: plan.EmailAddress.ValueString(),
+		PhoneNumber:  plan.PhoneNumber.ValueString(),
+		Title:        plan.Title.ValueString(),
+		MessageTypes: messageTypes,
+	})
+	if err != nil {
+		if rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
+			r.addNameTaken(ctx, &resp.Diagnostics, plan.Name.ValueString(), err, true)
+			return
+		}
+		addAPIError(&resp.Diagnostics, "Unable to Create Message Contact", err, contactArgumentForCode)
+		return
+	}
+	ctx = tflog.SetField(ctx, "contact_id", out.ContactID)
+	tflog.Debug(ctx, "created message contact")
+
+	// Save the ID at once: whatever fails below, Terraform must not lose
+	// track of the contact that now exists.
+	plan.ID = types.StringValue(out.ContactID)
+	if out.CreateDate != "" {
+		plan.CreateDate = types.StringValue(out.CreateDate)
+	}
+	partial := plan
+	partial.nullUnknowns()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &partial)...)
+	setIdentity(ctx, resp.Identity, out.ContactID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	v, err := r.readAfterCreate(ctx, out.ContactID)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Message Contact After Create",
+			fmt.Sprintf("Message contact %s was created, but reading it back failed: %s", out.ContactID, err))
+		return
+	}
+	if plan.SendVerification.ValueBool() {
+		r.sendVerifications(ctx, &resp.Diagnostics, v, true, true)
+	}
+	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// readAfterCreate reads a contact just created, retrying while the API does
+// not show it yet (eventual consistency), until ctx ends.
+func (r *messageContactResource) readAfterCreate(ctx context.Context, id string) (contactView, error) {
+	wait := pollMin
+	for {
+		v, err := loadContact(ctx, r.client, id)
+		if err == nil || !rdapi.IsNotFound(err) {
+			return v, err
+		}
+		tflog.Debug(ctx, "new message contact not readable yet; retrying", map[string]any{"retry_in_ms": wait.Milliseconds()})
+		if err := sleepCtx(ctx, wait); err != nil {
+			return contactView{}, fmt.Errorf("%w (gave up waiting: %w)", err, ctx.Err())
+		}
+		wait = min(wait*2, pollMax)
+	}
+}
+
+func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state messageContactResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	ctx = tflog.SetField(ctx, "contact_id", id)
+
+	v, err := loadContact(ctx, r.client, id)
+	switch {
+	case rdapi.IsNotFound(err):
+		tflog.Warn(ctx, "message contact no longer exists; removing it from state")
+		resp.State.RemoveResource(ctx)
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Unable to Read Message Contact", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(ctx, v)...)
+	// After an import, the provider-only arguments have no value yet.
+	if state.SendVerification.IsNull() {
+		state.SendVerification = types.BoolValue(true)
+	}
+	if state.RetainContactInMembersOnDestroy.IsNull() {
+		state.RetainContactInMembersOnDestroy = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
+}
+
+func (r *messageContactResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state messageContactResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	ctx = tflog.SetField(ctx, "contact_id", id)
+
+	in, changed, diags := updateInput(ctx, plan.messageContactModel, state.messageContactModel)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	emailChanged := slices.Contains(changed, "email_address")
+	phoneChanged := slices.Contains(changed, "phone_number")
+	if len(changed) > 0 {
+		tflog.Debug(ctx, "updating message contact", map[string]any{"changed": changed})
+		if _, err := r.client.UpdateMessageContact(ctx, in); err != nil {
+			if rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
+				r.addNameTaken(ctx, &resp.Diagnostics, plan.Name.ValueString(), err, false)
+				return
+			}
+			addAPIError(&resp.Diagnostics, "Unable to Update Message Contact", err, contactArgumentForCode)
+			return
+		}
+	}
+
+	v, err := loadContact(ctx, r.client, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Message Contact After Update", err.Error())
+		return
+	}
+	if plan.SendVerification.ValueBool() && (emailChanged || phoneChanged) {
+		r.sendVerifications(ctx, &resp.Diagnostics, v, emailChanged, phoneChanged)
+	}
+
+	// Computed values the plan already knows (kept from state because
+	// nothing they depend on changed) stay as planned, so that a concurrent
+	// change, such as a recipient verifying during the apply, cannot make
+	// the result inconsistent with the plan. The next refresh reports it.
+	planned := plan.messageContactModel
+	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
+	plan.keepKnownComputed(planned)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
+}
+
+// updateInput builds the UpdateMessageContact request from the difference
+// between plan and state, and names the changed arguments. Only what changed
+// is sent: resending an unchanged email address or phone number could
+// restart its verification.
+func updateInput(ctx context.Context, plan, state messageContactModel) (rdapi.UpdateMessageContactInput, []string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := rdapi.UpdateMessageContactInput{ContactID: state.ID.ValueString()}
+	var changed []string
+	if !plan.Name.Equal(state.Name) {
+		in.Name = plan.Name.ValueStringPointer()
+		changed = append(changed, "name")
+	}
+	if !plan.EmailAddress.Equal(state.EmailAddress) {
+		in.EmailAddress = plan.EmailAddress.ValueStringPointer()
+		changed = append(changed, "email_address")
+	}
+	if !plan.PhoneNumber.Equal(state.PhoneNumber) {
+		// NOTE: a removed phone_number is sent as an empty PhoneNumber, which
+		// clears the number.
+		phone := plan.PhoneNumber.ValueString()
+		in.PhoneNumber = &phone
+		changed = append(changed, "phone_number")
+	}
+	if !plan.Title.Equal(state.Title) {
+		in.Title = plan.Title.ValueStringPointer()
+		changed = append(changed, "title")
+	}
+	if !plan.MessageTypes.Equal(state.MessageTypes) {
+		mt, d := stringSet(ctx, plan.MessageTypes)
+		diags.Append(d...)
+		in.MessageTypes = mt
+		changed = append(changed, "message_types")
+	}
+	return in, changed, diags
+}
+
+func (r *messageContactResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state messageContactResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+	ctx = tflog.SetField(ctx, "contact_id", id)
+
+	retain := state.RetainContactInMembersOnDestroy.ValueBool()
+	out, err := r.client.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{
+		ContactID:              id,
+		RetainContactInMembers: &retain,
+	})
+	switch {
+	case rdapi.IsNotFound(err):
+		tflog.Debug(ctx, "message contact already deleted")
+		return
+	case rdapi.IsCode(err, rdapi.CodeStatusMismatch):
+		// An earlier deletion is still running: wait for it.
+		tflog.Debug(ctx, "message contact deletion already in progress")
+	case err != nil:
+		resp.Diagnostics.AddError("Unable to Delete Message Contact", err.Error())
+		return
+	case out.Status == rdapi.DeletionStatusDeleted:
+		return
+	}
+	if err := r.waitDeleted(ctx, id); err != nil {
+		var failed *deletionFailedError
+		if errors.As(err, &failed) {
+			resp.Diagnostics.AddError("Message Contact Deletion Failed", failed.Error())
+			return
+		}
+		resp.Diagnostics.AddError("Unable to Delete Message Contact",
+			fmt.Sprintf("Waiting for the deletion of message contact %s to finish failed: %s", id, err))
+	}
+}
+
+// deletionFailedError is an asynchronous deletion that the API reports as
+// Failed.
+type deletionFailedError struct {
+	contactID string
+	reasons   []rdapi.DeletionFailReason
+}
+
+func (e *deletionFailedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The API reports that the deletion of message contact %s failed: it could not be removed from "+
+		"the contact settings of these member accounts:\n", e.contactID)
+	for _, r := range e.reasons {
+		fmt.Fprintf(&b, "  - account %s: message types %s\n", r.AccountID, strings.Join(r.MessageTypes, ", "))
+	}
+	if len(e.reasons) == 0 {
+		b.WriteString("  (the API gave no details)\n")
+	}
+	b.WriteString("\nThe contact still exists. Fix the accounts' contact settings, or set " +
+		"retain_contact_in_members_on_destroy = true, then destroy again.")
+	return b.String()
+}
+
+// waitDeleted polls an asynchronous deletion until the contact is gone, the
+// API reports it Failed, or ctx ends.
+func (r *messageContactResource) waitDeleted(ctx context.Context, id string) error {
+	wait := pollMin
+	for {
+		st, err := r.client.GetMessageContactDeletionStatus(ctx, id)
+		if rdapi.IsNotFound(err) {
+			// No deletion task: either the contact is gone, or (so the API
+			// may say) no deletion is running. Ask for the contact itself.
+			mc, getErr := r.client.GetMessageContact(ctx, id)
+			switch {
+			case rdapi.IsNotFound(getErr):
+				tflog.Debug(ctx, "message contact deletion finished")
+				return nil
+			case getErr != nil:
+				return getErr
+			case mc.Status != rdapi.StatusDeleting:
+				return fmt.Errorf("the deletion ended but message contact %s still exists (status %s)", id, mc.Status)
+			}
+			st, err = &rdapi.ContactDeletionStatus{ContactID: id, Status: rdapi.DeletionStatusDeleting}, nil
+		}
+		switch {
+		case err != nil:
+			return err
+		case st.Status == rdapi.DeletionStatusFailed:
+			return &deletionFailedError{contactID: id, reasons: st.FailReasons}
+		}
+		tflog.Debug(ctx, "message contact deletion in progress", map[string]any{
+			"deletion_status": st.Status, "retry_in_ms": wait.Milliseconds(),
+		})
+		if err := sleepCtx(ctx, wait); err != nil {
+			return fmt.Errorf("still %s when the delete timeout expired: %w", st.Status, err)
+		}
+		wait = min(wait*2, pollMax)
+	}
+}
+
+func (r *messageContactResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if id == "" && req.Identity != nil {
+		var ident messageContactIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = ident.ID.ValueString()
+	}
+	if !contactIDPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid Message Contact ID",
+			fmt.Sprintf("Expected a message contact ID such as c-qL4HqKONzOM7abcd (\"c-\" followed by letters and "+
+				"digits), got %q. Find the ID in the Resource Directory console or with the "+
+				"resourcedirectory_message_contacts data source.", id))
+		return
+	}
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+}
+
+// sendVerifications asks the API to send verification to the pending email
+// address and/or phone number of v. Failures are warnings: the contact is in
+// the state Terraform expects, and verification can be resent later.
+func (r *messageContactResource) sendVerifications(ctx context.Context, diags *diag.Diagnostics, v contactView, email, phone bool) {
+	if email && v.PendingEmail != "" {
+		err := r.client.SendEmailVerificationForMessageContact(ctx, v.ContactID, v.PendingEmail)
+		handleSendResult(ctx, diags, "email address", v.PendingEmail, err)
+	}
+	if phone && v.PendingPhone != "" {
+		err := r.client.SendPhoneVerificationForMessageContact(ctx, v.ContactID, v.PendingPhone)
+		handleSendResult(ctx, diags, "phone number", v.PendingPhone, err)
+	}
+}
+
+func handleSendResult(ctx context.Context, diags *diag.Diagnostics, kind, target string, err error) {
+	switch {
+	case err == nil:
+		tflog.Info(ctx, "sent verification", map[string]any{"channel": kind})
+	case rdapi.IsCode(err, rdapi.CodeVerificationNotFound):
+		// The target is no longer pending: it was verified in the meantime.
+		tflog.Debug(ctx, "verification not needed any more", map[string]any{"channel": kind})
+	case rdapi.IsCode(err, rdapi.CodeSendLimit):
+		diags.AddWarning("Verification Not Sent: Daily Limit Reached",
+			fmt.Sprintf("The API refused to send the verification to the %s %s because the account reached its "+
+				"daily limit of verification messages. The contact is saved and its %s stays pending; resend the "+
+				"verification from the Resource Directory console tomorrow.\n\n%s", kind, target, kind, err))
+	default:
+		diags.AddWarning("Unable to Send Verification",
+			fmt.Sprintf("The contact is saved, but sending the verification to the %s %s failed; its %s stays "+
+				"pending until verified (resend it from the Resource Directory console).\n\n%s", kind, target, kind, err))
+	}
+}
+
+// addNameTaken reports InvalidParameter.Name.AlreadyUsed on name, naming the
+// contact that holds the name and, on create, how to import it.
+func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.Diagnostics, name string, apiErr error, onCreate bool) {
+	holder := ""
+	for mc, err := range r.client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{}) {
+		if err != nil {
+			tflog.Warn(ctx, "unable to look up the contact holding the name", map[string]any{"error": err.Error()})
+			break
+		}
+		if mc.Name == name {
+			holder = mc.ContactID
+			break
+		}
+	}
+	var b strings.Builder
+	if holder != "" {
+		fmt.Fprintf(&b, "Message contact %s already has the name %q; names are unique within the resource directory.", holder, name)
+	} else {
+		fmt.Fprintf(&b, "Another message contact already has the name %q; names are unique within the resource directory.", name)
+	}
+	if onCreate && holder != "" {
+		fmt.Fprintf(&b, "\n\nTo manage the existing contact with Terraform instead, import it:\n\n"+
+			"  terraform import resourcedirectory_message_contact.<name> %s\n\n"+
+			"or add an import block:\n\n"+
+			"  import {\n    to = resourcedirectory_message_contact.<name>\n    id = %q\n  }", holder, holder)
+	} else {
+		b.WriteString("\n\nChoose another name.")
+	}
+	fmt.Fprintf(&b, "\n\n%s", apiErr)
+	diags.AddAttributeError(path.Root("name"), "Message Contact Name Already Used", b.String())
+}
+
+// nullUnknowns replaces unknown computed values with null, so a partial
+// state can be saved.
+func (m *messageContactModel) nullUnknowns() {
+	for _, s := range []*types.String{&m.ID, &m.Status, &m.PendingEmailAddress, &m.PendingPhoneNumber, &m.CreateDate} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	if m.Members.IsUnknown() {
+		m.Members = types.SetNull(types.StringType)
+	}
+}
+
+// keepKnownComputed restores the computed values that planned knew.
+func (m *messageContactModel) keepKnownComputed(planned messageContactModel) {
+	keep := func(dst *types.String, p types.String) {
+		if !p.IsUnknown() {
+			*dst = p
+		}
+	}
+	keep(&m.Status, planned.Status)
+	keep(&m.PendingEmailAddress, planned.PendingEmailAddress)
+	keep(&m.PendingPhoneNumber, planned.PendingPhoneNumber)
+	keep(&m.CreateDate, planned.CreateDate)
+	if !planned.Members.IsUnknown() {
+		m.Members = planned.Members
+	}
+}
+
+// setIdentity records the resource identity when the CLI supports it.
+func setIdentity(ctx context.Context, ident interface {
+	Set(context.Context, any) diag.Diagnostics
+}, id string, diags *diag.Diagnostics) {
+	if ident == nil || id == "" {
+		return
+	}
+	diags.Append(ident.Set(ctx, messageContactIdentityModel{ID: types.StringValue(id)})...)
+}
+
+// sleepCtx waits for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// verificationStateUnlessTargetsChange keeps the prior value of status and
+// the pending_* attributes in the plan unless email_address or phone_number
+// changes, in which case the API decides them and they are unknown.
+type verificationStateUnlessTargetsChange struct{}
+
+func (verificationStateUnlessTargetsChange) Description(context.Context) string {
+	return "The value stays the same unless email_address or phone_number changes."
+}
+
+func (m verificationStateUnlessTargetsChange) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (verificationStateUnlessTargetsChange) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.PlanValue.IsUnknown() {
+		return
+	}
+	for _, name := range []string{"email_address", "phone_number"} {
+		var planned, prior types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
+		if resp.Diagnostics.HasError() || planned.IsUnknown() || !planned.Equal(prior) {
+			return
+		}
+	}
+	resp.PlanValue = req.StateValue
+}

@@ -1,0 +1,209 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+var _ datasource.DataSourceWithConfigure = (*messageContactsDataSource)(nil)
+
+// NewMessageContactsDataSource returns the resourcedirectory_message_contacts data source.
+func NewMessageContactsDataSource() datasource.DataSource {
+	return &messageContactsDataSource{}
+}
+
+type messageContactsDataSource struct {
+	client *rdapi.Client
+}
+
+type messageContactsDataSourceModel struct {
+	Member    types.String   `tfsdk:"member"`
+	NameRegex types.String   `tfsdk:"name_regex"`
+	Status    types.String   `tfsdk:"status"`
+	IDs       types.List     `tfsdk:"ids"`
+	Contacts  types.List     `tfsdk:"contacts"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *messageContactsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_message_contacts"
+}
+
+func (d *messageContactsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the message contacts of the resource directory, optionally filtered, sorted by name. " +
+			"An empty result is not an error.",
+		Attributes: map[string]schema.Attribute{
+			"member": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only contacts bound directly to this object: the resource directory root (`rd-…`), " +
+					"a folder (`fd-…`) or a 16-digit member account ID. The API filters; contacts that apply to a member " +
+					"only through a parent folder or the root are not included. An object that does not exist is an error.",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(memberIDPattern, bindingMemberIDRule),
+				},
+			},
+			"name_regex": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only contacts whose name matches this regular expression " +
+					"([RE2 syntax](https://github.com/google/re2/wiki/Syntax); unanchored, so use `^…$` for a full match).",
+				Validators: []validator.String{regexSyntaxValidator{}},
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only contacts with this status: `Verifying`, `Active` or `Deleting`.",
+				Validators: []validator.String{
+					stringvalidator.OneOf(rdapi.StatusVerifying, rdapi.StatusActive, rdapi.StatusDeleting),
+				},
+			},
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "IDs of the matching contacts, in the order of `contacts`.",
+			},
+			"contacts": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The matching contacts, sorted by name, with every attribute the contact has.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":                    schema.StringAttribute{Computed: true, MarkdownDescription: descContactID},
+						"name":                  schema.StringAttribute{Computed: true, MarkdownDescription: descName},
+						"email_address":         schema.StringAttribute{Computed: true, MarkdownDescription: descEmail},
+						"phone_number":          schema.StringAttribute{Computed: true, MarkdownDescription: descPhone + " Null when the contact has none."},
+						"title":                 schema.StringAttribute{Computed: true, MarkdownDescription: descTitle},
+						"message_types":         schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: descMessageTypes},
+						"status":                schema.StringAttribute{Computed: true, MarkdownDescription: descStatus},
+						"pending_email_address": schema.StringAttribute{Computed: true, MarkdownDescription: descPendingEmail},
+						"pending_phone_number":  schema.StringAttribute{Computed: true, MarkdownDescription: descPendingPhone},
+						"members":               schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: descMembers},
+						"create_date":           schema.StringAttribute{Computed: true, MarkdownDescription: descCreateDate},
+					},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *messageContactsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
+		d.client = pd.client
+	}
+}
+
+func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data messageContactsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var nameRe *regexp.Regexp
+	if s := data.NameRegex.ValueString(); s != "" {
+		re, err := regexp.Compile(s)
+		if err != nil { // the validator already rejects it; kept for unknown-at-plan values
+			resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
+			return
+		}
+		nameRe = re
+	}
+	member, status := data.Member.ValueString(), data.Status.ValueString()
+	ctx = tflog.SetField(ctx, "member", member)
+
+	var matched []rdapi.MessageContact
+	for mc, err := range d.client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{Member: member}) {
+		if err != nil {
+			if member != "" && rdapi.IsCode(err, rdapi.CodeMemberNotFound, rdapi.CodeInvalidMember, "InvalidParameter.Member") {
+				resp.Diagnostics.AddAttributeError(path.Root("member"), "Unable to List Message Contacts",
+					fmt.Sprintf("Member %q does not exist in the resource directory.\n\n%s", member, err))
+				return
+			}
+			resp.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
+			return
+		}
+		if (status != "" && mc.Status != status) || (nameRe != nil && !nameRe.MatchString(mc.Name)) {
+			continue
+		}
+		matched = append(matched, mc)
+	}
+	slices.SortStableFunc(matched, func(a, b rdapi.MessageContact) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ContactID, b.ContactID))
+	})
+
+	ids := make([]string, 0, len(matched))
+	contacts := make([]attr.Value, 0, len(matched))
+	objType := types.ObjectType{AttrTypes: messageContactAttrTypes()}
+	for _, mc := range matched {
+		view, err := withPending(ctx, d.client, mc)
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
+			return
+		}
+		var m messageContactModel
+		resp.Diagnostics.Append(m.fromAPI(ctx, view)...)
+		obj, diags := types.ObjectValueFrom(ctx, objType.AttrTypes, m)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		ids = append(ids, mc.ContactID)
+		contacts = append(contacts, obj)
+	}
+	tflog.Debug(ctx, "listed message contacts", map[string]any{"count": len(ids)})
+
+	var d1, d2 diag.Diagnostics
+	data.IDs, d1 = types.ListValueFrom(ctx, types.StringType, ids)
+	data.Contacts, d2 = types.ListValue(objType, contacts)
+	resp.Diagnostics.Append(d1...)
+	resp.Diagnostics.Append(d2...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// regexSyntaxValidator checks that a string is a valid RE2 regular expression.
+type regexSyntaxValidator struct{}
+
+func (regexSyntaxValidator) Description(context.Context) string {
+	return "must be a valid regular expression (RE2 syntax)"
+}
+
+func (v regexSyntaxValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v regexSyntaxValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
+			fmt.Sprintf("%s %s: %s", req.Path, v.Description(ctx), err))
+	}
+}

@@ -1,0 +1,31 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	client *rdapi.Client
+	// region is the configured region; informational only, since the
+	// Resource Directory API has one endpoint per site.
+	region string
+}
+
+// configuredFrom unpacks ProviderData. It reports false (and adds nothing)
+// when Terraform calls Configure before the provider itself is configured.
+func configuredFrom(v any, diags *diag.Diagnostics) (*providerData, bool) {
+	if v == nil {
+		return nil, false
+	}
+	pd, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", v))
+	}
+	return pd, ok
+}

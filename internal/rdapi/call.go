@@ -1,0 +1,124 @@
+package rdapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxReplyBody bounds a successful reply; a list page of 100 contacts is
+// about 50 KiB.
+const maxReplyBody = 8 << 20
+
+// outcome is what one call reports besides its decoded reply.
+type outcome struct {
+	// ambiguous: an attempt failed after the request may have reached the
+	// server, so a mutation may have been committed before the final reply.
+	ambiguous bool
+	attempts  int
+}
+
+// call sends action with params (all in the query, as the official SDK
+// does), retrying as retryableReply and retryableTransport allow, and
+// decodes a 2xx JSON reply into T. It is the one path every operation uses.
+func call[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
+	x := &exchange{c: c, action: action}
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.http,
+		Logger:       nil, // events go to Options.Logger, with each request's ctx
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     c.retryMax,
+		CheckRetry:   x.checkRetry,
+		Backoff:      x.backoff,
+		// The last reply, retryable or not, reaches the decoder below.
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: x.requestHook,
+	}
+
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String()+"?"+canonicalQuery(params), nil)
+	if err != nil {
+		return nil, outcome{}, fmt.Errorf("%s: building request: %w", action, err)
+	}
+	req.Header.Set(headerAction, action)
+	req.Header.Set(headerVersion, APIVersion)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+
+	resp, err := rc.Do(req)
+	out := outcome{ambiguous: x.ambiguous, attempts: x.attempt}
+	if resp != nil {
+		defer func() {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReplyBody))
+			_ = resp.Body.Close()
+		}()
+	}
+	if err != nil {
+		return nil, out, x.wrapFailure(err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		apiErr := decodeError(action, resp)
+		if x.stopped != "" && x.attempt > 1 {
+			return nil, out, fmt.Errorf("giving up after %d attempts (%s): %w", x.attempt, x.stopped, apiErr)
+		}
+		if x.stopped != "" {
+			return nil, out, fmt.Errorf("giving up (%s): %w", x.stopped, apiErr)
+		}
+		return nil, out, apiErr
+	}
+
+	body, truncated, err := readBounded(resp.Body, maxReplyBody)
+	requestID := successRequestID(resp.Header, body)
+	switch {
+	case err != nil:
+		return nil, out, fmt.Errorf("%s: reading reply (HTTP %d, RequestId %q): %w", action, resp.StatusCode, requestID, err)
+	case truncated:
+		return nil, out, fmt.Errorf("%s: reply exceeds %d bytes (HTTP %d, RequestId %q)", action, maxReplyBody, resp.StatusCode, requestID)
+	}
+	v := new(T)
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, out, fmt.Errorf("%s: decoding reply (HTTP %d, RequestId %q): %w; body: %s",
+			action, resp.StatusCode, requestID, err, snippet(body, 200))
+	}
+	return v, out, nil
+}
+
+// wrapFailure explains a call that ended without a reply to decode: a
+// transport error, or the context ending. When the context ended after an
+// earlier attempt failed, both are reported (and both match errors.Is/As),
+// so the user sees the API's answer, not only "context deadline exceeded".
+func (x *exchange) wrapFailure(err error) error {
+	ctxErr := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	switch {
+	case ctxErr && x.last != nil && !errors.Is(x.last, context.Canceled) && !errors.Is(x.last, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w after %d attempt(s); last failure: %w", x.action, err, x.attempt, x.last)
+	case x.stopped != "" && x.attempt > 1:
+		return fmt.Errorf("%s: giving up after %d attempts (%s): %w", x.action, x.attempt, x.stopped, err)
+	case x.stopped != "":
+		return fmt.Errorf("%s: giving up (%s): %w", x.action, x.stopped, err)
+	default:
+		return fmt.Errorf("%s: %w", x.action, err)
+	}
+}
+
+// flatten adds values as the 1-based repeat list name.1, name.2, … the API
+// expects for array parameters.
+func flatten(q url.Values, name string, values []string) {
+	for i, v := range values {
+		q.Set(name+"."+strconv.Itoa(i+1), v)
+	}
+}
+
+// setIf adds name=value when value is not empty.
+func setIf(q url.Values, name, value string) {
+	if value != "" {
+		q.Set(name, value)
+	}
+}

@@ -1,0 +1,236 @@
+package rdapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Error codes the provider branches on. The API reference lists them per
+// operation, for example
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-getmessagecontact
+const (
+	// CodeContactNotFound: the addressed contact does not exist (HTTP 404).
+	CodeContactNotFound = "EntityNotExists.Contact"
+	// CodeVerificationNotFound: the email address or phone number given to
+	// a Send*Verification call is not pending verification for the contact
+	// (HTTP 404). It does not mean the contact is gone.
+	CodeVerificationNotFound = "EntityNotExists.Contact.Verification"
+	// CodeSendLimit: the account's daily verification-send limit is reached
+	// (HTTP 409).
+	CodeSendLimit = "SendValidateCodeExceedsLimitForAccount"
+	// CodeNameAlreadyUsed: another contact in the resource directory has the
+	// name (HTTP 400).
+	CodeNameAlreadyUsed = "InvalidParameter.Name.AlreadyUsed"
+	// CodeConcurrentCall: another mutation of the account is in progress
+	// (HTTP 429). The client retries it.
+	CodeConcurrentCall = "ConcurrentCallNotSupported"
+	// CodeStatusMismatch: the contact's status does not allow the operation,
+	// for example cancelling an update when nothing is pending (HTTP 400).
+	CodeStatusMismatch = "ContactStatusMismatchAction"
+	// CodeMemberNotFound: the Member filter of ListMessageContacts names an
+	// object that does not exist (HTTP 404).
+	CodeMemberNotFound = "EntityNotExists.Member"
+	// CodeInvalidMember: a member given to AssociateMembers or
+	// DisassociateMembers is not part of the resource directory (HTTP 400).
+	CodeInvalidMember = "InvalidMember"
+	// CodeMembersLimitExceeded: the contact is bound to the maximum number
+	// of objects (HTTP 400).
+	CodeMembersLimitExceeded = "LimitExceeded.ContactMembers"
+	// CodeMembersDuplicate: a Members list contains a value twice (HTTP 400).
+	CodeMembersDuplicate = "InvalidParameter.Members.Duplicate"
+	// CodeServiceUnavailable: a transient server failure (HTTP 503). The
+	// client retries it.
+	CodeServiceUnavailable = "ServiceUnavailable"
+	// CodeThrottlingPrefix starts every flow-control code (Throttling,
+	// Throttling.User, Throttling.Api). The client retries them whatever
+	// their HTTP status.
+	CodeThrottlingPrefix = "Throttling"
+)
+
+// maxErrorBody bounds how much of an error reply is read, both when
+// classifying a reply for retry and when decoding it.
+const maxErrorBody = 64 << 10
+
+// APIError is a non-2xx reply of the API. Code, Message, RequestID, HostID
+// and Recommend come from the error envelope documented in
+// https://www.alibabacloud.com/help/en/openapi/user-guide/api-error-diagnosis
+// ({"RequestId":…,"HostId":…,"Code":…,"Message":…,"Recommend":…}). When the
+// reply is not an envelope (a proxy's HTML page, a truncated body), Code is
+// empty and Message describes what arrived.
+type APIError struct {
+	// Action is the API operation, e.g. "GetMessageContact".
+	Action     string
+	StatusCode int
+	// Code is the API error code, e.g. "EntityNotExists.Contact".
+	Code    string
+	Message string
+	// RequestID identifies the request for Alibaba Cloud support.
+	RequestID string
+	// HostID is the endpoint host that answered.
+	HostID string
+	// Recommend is a diagnosis URL on api.aliyun.com or api.alibabacloud.com.
+	Recommend string
+}
+
+// Error returns, for example,
+// "AddMessageContact: InvalidParameter.Name: The Name is invalid. (HTTP 400, RequestId 2DFC…)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Action)
+	b.WriteString(": ")
+	if e.Code != "" {
+		b.WriteString(e.Code)
+	} else {
+		fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
+	if e.RequestID != "" {
+		b.WriteString(", RequestId ")
+		b.WriteString(e.RequestID)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// IsNotFound reports whether err says that the addressed contact (or the
+// member used as a filter) does not exist: any EntityNotExists.* code except
+// EntityNotExists.Contact.Verification, which only means that a target is
+// not pending verification (match it with IsCode and
+// CodeVerificationNotFound).
+//
+// A bare HTTP 404 is deliberately not enough: the gateway also answers 404
+// for InvalidAccessKeyId.NotFound and InvalidApi.NotFound, and a proxy may
+// answer 404 for a wrong endpoint. Treating those as "gone" would make
+// Terraform drop every resource from its state.
+func IsNotFound(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && strings.HasPrefix(e.Code, "EntityNotExists.") && e.Code != CodeVerificationNotFound
+}
+
+// IsCode reports whether err is an *APIError whose Code is one of codes.
+func IsCode(err error, codes ...string) bool {
+	e, ok := errors.AsType[*APIError](err)
+	if !ok {
+		return false
+	}
+	for _, c := range codes {
+		if e.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// IsThrottled reports whether err is a flow-control or contention reply:
+// a Throttling* code, HTTP 429 (ConcurrentCallNotSupported) or
+// ServiceUnavailable. The client already retried such errors until
+// Options.MaxRetries or the context deadline ran out.
+func IsThrottled(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && e.throttled()
+}
+
+// throttled reports documented throttling codes, which arrive with a 400,
+// 429 or 503 status depending on the gateway.
+func (e *APIError) throttled() bool {
+	return e.StatusCode == http.StatusTooManyRequests ||
+		strings.HasPrefix(e.Code, CodeThrottlingPrefix) ||
+		e.Code == CodeServiceUnavailable
+}
+
+// envelope is the JSON (or XML, when the reply is text/xml) error body.
+type envelope struct {
+	XMLName   xml.Name `json:"-" xml:"Error"`
+	RequestID string   `json:"RequestId" xml:"RequestId"`
+	HostID    string   `json:"HostId" xml:"HostId"`
+	Code      string   `json:"Code" xml:"Code"`
+	Message   string   `json:"Message" xml:"Message"`
+	Recommend string   `json:"Recommend" xml:"Recommend"`
+}
+
+// parseError builds the *APIError for a non-2xx reply from its (bounded)
+// body. It never fails: a body that is not an envelope becomes the Message.
+func parseError(action string, status int, header http.Header, body []byte, truncated bool) *APIError {
+	e := &APIError{Action: action, StatusCode: status}
+	var env envelope
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		e.Message = "empty reply body"
+	case json.Unmarshal(trimmed, &env) == nil && env.Code != "":
+		e.Code, e.Message, e.RequestID, e.HostID, e.Recommend = env.Code, env.Message, env.RequestID, env.HostID, env.Recommend
+	case trimmed[0] == '<' && xml.Unmarshal(trimmed, &env) == nil && env.Code != "":
+		e.Code, e.Message, e.RequestID, e.HostID, e.Recommend = env.Code, env.Message, env.RequestID, env.HostID, env.Recommend
+	default:
+		kind := "unexpected reply"
+		if ct := header.Get("Content-Type"); ct != "" {
+			kind += " of type " + ct
+		}
+		if truncated {
+			kind += " (truncated)"
+		}
+		e.Message = kind + ": " + snippet(trimmed, 200)
+	}
+	if e.RequestID == "" {
+		e.RequestID = header.Get("x-acs-request-id")
+	}
+	return e
+}
+
+// readBounded reads at most limit bytes of r and reports whether more
+// remained.
+func readBounded(r io.Reader, limit int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return b[:limit], true, err
+	}
+	return b, false, err
+}
+
+// decodeError consumes resp's body and turns the reply into an *APIError.
+func decodeError(action string, resp *http.Response) *APIError {
+	body, truncated, err := readBounded(resp.Body, maxErrorBody)
+	e := parseError(action, resp.StatusCode, resp.Header, body, truncated)
+	if err != nil && e.Code == "" {
+		e.Message += fmt.Sprintf(" (reading body: %v)", err)
+	}
+	return e
+}
+
+// snippet renders at most n runes of b as printable text for an error
+// message.
+func snippet(b []byte, n int) string {
+	var sb strings.Builder
+	count := 0
+	for len(b) > 0 && count < n {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		switch {
+		case r == utf8.RuneError && size == 1:
+			sb.WriteRune('\uFFFD')
+		case unicode.IsSpace(r):
+			sb.WriteByte(' ')
+		case unicode.IsPrint(r):
+			sb.WriteRune(r)
+		default:
+			sb.WriteRune('\uFFFD')
+		}
+		count++
+	}
+	if len(b) > 0 {
+		sb.WriteString("…")
+	}
+	return sb.String()
+}

@@ -1,0 +1,380 @@
+package rdapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Operation names (the x-acs-action header).
+const (
+	actionAdd              = "AddMessageContact"
+	actionUpdate           = "UpdateMessageContact"
+	actionGet              = "GetMessageContact"
+	actionList             = "ListMessageContacts"
+	actionDelete           = "DeleteMessageContact"
+	actionDeletionStatus   = "GetMessageContactDeletionStatus"
+	actionSendEmail        = "SendEmailVerificationForMessageContact"
+	actionSendPhone        = "SendPhoneVerificationForMessageContact"
+	actionAssociate        = "AssociateMembers"
+	actionDisassociate     = "DisassociateMembers"
+	actionCancelUpdate     = "CancelMessageContactUpdate"
+	actionListVerification = "ListMessageContactVerifications"
+)
+
+// requestIDReply is the reply of operations that return only RequestId.
+type requestIDReply struct {
+	RequestID string `json:"RequestId"`
+}
+
+// errNoContactID is returned, without a network call, when an operation
+// that needs a contact ID gets "".
+func errNoContactID(action string) error {
+	return fmt.Errorf("%s: a contact ID is required", action)
+}
+
+// write runs a mutating call under the client's write semaphore.
+func write[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
+	release, err := c.acquireWrite(ctx)
+	if err != nil {
+		return nil, outcome{}, fmt.Errorf("%s: %w", action, err)
+	}
+	defer release()
+	return call[T](ctx, c, action, params)
+}
+
+// AddMessageContact creates a contact. Its email address and phone number
+// stay pending until verified (see SendEmailVerificationForMessageContact).
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-addmessagecontact
+//
+// The API has no ClientToken, so a retried Add could create a duplicate if
+// an earlier attempt was committed but its reply was lost. Names are unique
+// within the resource directory, which turns such a retry into
+// InvalidParameter.Name.AlreadyUsed. When that happens after an attempt
+// that may have reached the server, the client looks the contact up by
+// name and, if its email address and title match in, returns it as the
+// result with Recovered set. A name held by a contact that does not match
+// is reported as the AlreadyUsed error.
+func (c *Client) AddMessageContact(ctx context.Context, in AddMessageContactInput) (*AddMessageContactOutput, error) {
+	q := url.Values{}
+	q.Set("Name", in.Name)
+	q.Set("EmailAddress", in.EmailAddress)
+	setIf(q, "PhoneNumber", in.PhoneNumber)
+	q.Set("Title", in.Title)
+	flatten(q, "MessageTypes", in.MessageTypes)
+
+	r, out, err := write[addReply](ctx, c, actionAdd, q)
+	switch {
+	case err == nil:
+	case out.ambiguous && IsCode(err, CodeNameAlreadyUsed):
+		mc, lookupErr := c.findAddedContact(ctx, in)
+		if lookupErr != nil {
+			return nil, errors.Join(err, fmt.Errorf("%s: an earlier attempt may have created the contact, but looking it up by name failed: %w", actionAdd, lookupErr))
+		}
+		if mc == nil {
+			return nil, err
+		}
+		return &AddMessageContactOutput{ContactID: mc.ContactID, CreateDate: mc.CreateDate, Recovered: true}, nil
+	case out.ambiguous:
+		return nil, fmt.Errorf("%w (an attempt failed after reaching the server, so contact %q may have been created; look for it with ListMessageContacts)", err, in.Name)
+	default:
+		return nil, err
+	}
+	if r.Contact.ContactID == "" {
+		return nil, fmt.Errorf("%s: reply has no Contact.ContactId (RequestId %q)", actionAdd, r.RequestID)
+	}
+	return &AddMessageContactOutput{RequestID: r.RequestID, ContactID: r.Contact.ContactID, CreateDate: r.Contact.CreateDate}, nil
+}
+
+// addReply is the reply of AddMessageContact.
+type addReply struct {
+	RequestID string `json:"RequestId"`
+	Contact   struct {
+		ContactID  string `json:"ContactId"`
+		CreateDate string `json:"CreateDate"`
+	} `json:"Contact"`
+}
+
+// findAddedContact returns the contact named in.Name if its email address
+// and title match in, or nil.
+func (c *Client) findAddedContact(ctx context.Context, in AddMessageContactInput) (*MessageContact, error) {
+	for mc, err := range c.ListMessageContacts(ctx, ListMessageContactsInput{}) {
+		if err != nil {
+			return nil, err
+		}
+		if mc.Name != in.Name {
+			continue
+		}
+		if strings.EqualFold(mc.EmailAddress, in.EmailAddress) && mc.Title == in.Title {
+			return &mc, nil
+		}
+		return nil, nil
+	}
+	return nil, nil
+}
+
+// UpdateMessageContact changes the fields set in in; nil fields are not
+// sent. MessageTypes, when sent, replaces the whole list. A new email
+// address or phone number stays pending until verified.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-updatemessagecontact
+func (c *Client) UpdateMessageContact(ctx context.Context, in UpdateMessageContactInput) (string, error) {
+	if in.ContactID == "" {
+		return "", errNoContactID(actionUpdate)
+	}
+	q := url.Values{}
+	q.Set("ContactId", in.ContactID)
+	for name, v := range map[string]*string{
+		"Name":         in.Name,
+		"EmailAddress": in.EmailAddress,
+		"PhoneNumber":  in.PhoneNumber,
+		"Title":        in.Title,
+	} {
+		if v != nil {
+			q.Set(name, *v)
+		}
+	}
+	flatten(q, "MessageTypes", in.MessageTypes)
+	r, _, err := write[requestIDReply](ctx, c, actionUpdate, q)
+	if err != nil {
+		return "", err
+	}
+	return r.RequestID, nil
+}
+
+// GetMessageContact reads one contact. A missing contact is an error that
+// satisfies IsNotFound.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-getmessagecontact
+func (c *Client) GetMessageContact(ctx context.Context, contactID string) (*MessageContact, error) {
+	if contactID == "" {
+		return nil, errNoContactID(actionGet)
+	}
+	q := url.Values{}
+	q.Set("ContactId", contactID)
+	r, _, err := call[struct {
+		RequestID string          `json:"RequestId"`
+		Contact   *MessageContact `json:"Contact"`
+	}](ctx, c, actionGet, q)
+	if err != nil {
+		return nil, err
+	}
+	if r.Contact == nil || r.Contact.ContactID == "" {
+		return nil, fmt.Errorf("%s: reply has no Contact (RequestId %q)", actionGet, r.RequestID)
+	}
+	return r.Contact, nil
+}
+
+// ListMessageContacts yields the contacts matching in, fetching pages of
+// in.PageSize (default DefaultPageSize) as the caller ranges. Stop ranging
+// to stop fetching; an error is yielded once, last.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-listmessagecontacts
+func (c *Client) ListMessageContacts(ctx context.Context, in ListMessageContactsInput) iter.Seq2[MessageContact, error] {
+	q := url.Values{}
+	setIf(q, "ContactId", in.ContactID)
+	setIf(q, "Member", in.Member)
+	return paginate(ctx, c, actionList, q, in.PageSize,
+		func(r *struct {
+			pageReply
+			Contacts []MessageContact `json:"Contacts"`
+		}) (pageReply, []MessageContact) {
+			return r.pageReply, r.Contacts
+		},
+		func(mc MessageContact) string { return mc.ContactID })
+}
+
+// DeleteMessageContact deletes a contact. With RetainContactInMembers false
+// the deletion may be asynchronous (Status Deleting): poll
+// GetMessageContactDeletionStatus until it reports not found.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-deletemessagecontact
+//
+// When an attempt failed after reaching the server and the retry then
+// reports EntityNotExists.Contact, the first attempt deleted the contact:
+// the call succeeds with Status Deleted.
+func (c *Client) DeleteMessageContact(ctx context.Context, in DeleteMessageContactInput) (*DeleteMessageContactOutput, error) {
+	if in.ContactID == "" {
+		return nil, errNoContactID(actionDelete)
+	}
+	q := url.Values{}
+	q.Set("ContactId", in.ContactID)
+	if in.RetainContactInMembers != nil {
+		q.Set("RetainContactInMembers", strconv.FormatBool(*in.RetainContactInMembers))
+	}
+	r, out, err := write[struct {
+		RequestID string `json:"RequestId"`
+		Status    string `json:"Status"`
+	}](ctx, c, actionDelete, q)
+	switch {
+	case err == nil:
+		return &DeleteMessageContactOutput{RequestID: r.RequestID, Status: r.Status}, nil
+	case out.ambiguous && out.attempts > 1 && IsCode(err, CodeContactNotFound):
+		apiErr, _ := errors.AsType[*APIError](err)
+		return &DeleteMessageContactOutput{RequestID: apiErr.RequestID, Status: DeletionStatusDeleted}, nil
+	default:
+		return nil, err
+	}
+}
+
+// GetMessageContactDeletionStatus reports an asynchronous deletion:
+// Deleting, or Failed with the member accounts that could not be cleaned
+// up. Once the deletion has finished the contact is gone and the error
+// satisfies IsNotFound.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-getmessagecontactdeletionstatus
+func (c *Client) GetMessageContactDeletionStatus(ctx context.Context, contactID string) (*ContactDeletionStatus, error) {
+	if contactID == "" {
+		return nil, errNoContactID(actionDeletionStatus)
+	}
+	q := url.Values{}
+	q.Set("ContactId", contactID)
+	r, _, err := call[struct {
+		RequestID string `json:"RequestId"`
+		Status    *struct {
+			ContactID      string `json:"ContactId"`
+			Status         string `json:"Status"`
+			FailReasonList []struct {
+				AccountID    string   `json:"AccountId"`
+				MessageTypes []string `json:"MessageTypes"`
+			} `json:"FailReasonList"`
+		} `json:"ContactDeletionStatus"`
+	}](ctx, c, actionDeletionStatus, q)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == nil {
+		return nil, fmt.Errorf("%s: reply has no ContactDeletionStatus (RequestId %q)", actionDeletionStatus, r.RequestID)
+	}
+	st := &ContactDeletionStatus{ContactID: r.Status.ContactID, Status: r.Status.Status}
+	if st.ContactID == "" {
+		st.ContactID = contactID
+	}
+	for _, f := range r.Status.FailReasonList {
+		st.FailReasons = append(st.FailReasons, DeletionFailReason{AccountID: f.AccountID, MessageTypes: f.MessageTypes})
+	}
+	return st, nil
+}
+
+// SendEmailVerificationForMessageContact sends a verification message to
+// emailAddress, which must be the contact's pending address; otherwise the
+// error matches IsCode(err, CodeVerificationNotFound). The daily limit
+// per account shows as CodeSendLimit.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-sendemailverificationformessagecontact
+func (c *Client) SendEmailVerificationForMessageContact(ctx context.Context, contactID, emailAddress string) error {
+	return c.sendVerification(ctx, actionSendEmail, contactID, "EmailAddress", emailAddress)
+}
+
+// SendPhoneVerificationForMessageContact sends a verification SMS to
+// phoneNumber ("86-<number>"), which must be the contact's pending number;
+// errors as for SendEmailVerificationForMessageContact.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-sendphoneverificationformessagecontact
+func (c *Client) SendPhoneVerificationForMessageContact(ctx context.Context, contactID, phoneNumber string) error {
+	return c.sendVerification(ctx, actionSendPhone, contactID, "PhoneNumber", phoneNumber)
+}
+
+func (c *Client) sendVerification(ctx context.Context, action, contactID, param, target string) error {
+	if contactID == "" {
+		return errNoContactID(action)
+	}
+	q := url.Values{}
+	q.Set("ContactId", contactID)
+	q.Set(param, target)
+	_, _, err := write[requestIDReply](ctx, c, action, q)
+	return err
+}
+
+// AssociateMembers binds the contact to up to five objects: the resource
+// directory root (rd-…), folders (fd-…) or member account IDs.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-associatemembers
+func (c *Client) AssociateMembers(ctx context.Context, contactID string, members []string) ([]MemberBinding, error) {
+	return c.bindMembers(ctx, actionAssociate, contactID, members)
+}
+
+// DisassociateMembers unbinds the contact from up to five objects.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-disassociatemembers
+func (c *Client) DisassociateMembers(ctx context.Context, contactID string, members []string) ([]MemberBinding, error) {
+	return c.bindMembers(ctx, actionDisassociate, contactID, members)
+}
+
+func (c *Client) bindMembers(ctx context.Context, action, contactID string, members []string) ([]MemberBinding, error) {
+	if contactID == "" {
+		return nil, errNoContactID(action)
+	}
+	if len(members) == 0 {
+		return nil, fmt.Errorf("%s: at least one member is required", action)
+	}
+	q := url.Values{}
+	q.Set("ContactId", contactID)
+	flatten(q, "Members", members)
+	r, _, err := write[struct {
+		RequestID string `json:"RequestId"`
+		Members   []struct {
+			ContactID  string `json:"ContactId"`
+			MemberID   string `json:"MemberId"`
+			ModifyDate string `json:"ModifyDate"`
+		} `json:"Members"`
+	}](ctx, c, action, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MemberBinding, 0, len(r.Members))
+	for _, m := range r.Members {
+		out = append(out, MemberBinding{ContactID: m.ContactID, MemberID: m.MemberID, ModifyDate: m.ModifyDate})
+	}
+	return out, nil
+}
+
+// CancelMessageContactUpdate drops the pending email address and/or phone
+// number named in in; the contact keeps its last verified values. Nothing
+// pending is reported as CodeStatusMismatch.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-cancelmessagecontactupdate
+//
+// When an attempt failed after reaching the server and the retry reports
+// ContactStatusMismatchAction, the client checks
+// ListMessageContactVerifications: if none of the targets is pending any
+// more, the first attempt did the work and the call succeeds.
+func (c *Client) CancelMessageContactUpdate(ctx context.Context, in CancelMessageContactUpdateInput) error {
+	if in.ContactID == "" {
+		return errNoContactID(actionCancelUpdate)
+	}
+	q := url.Values{}
+	q.Set("ContactId", in.ContactID)
+	setIf(q, "EmailAddress", in.EmailAddress)
+	setIf(q, "PhoneNumber", in.PhoneNumber)
+	_, out, err := write[requestIDReply](ctx, c, actionCancelUpdate, q)
+	if err == nil || !out.ambiguous || out.attempts < 2 || !IsCode(err, CodeStatusMismatch) {
+		return err
+	}
+	for v, listErr := range c.ListMessageContactVerifications(ctx, in.ContactID) {
+		if listErr != nil {
+			return errors.Join(err, fmt.Errorf("%s: checking whether an earlier attempt succeeded: %w", actionCancelUpdate, listErr))
+		}
+		if (in.EmailAddress != "" && strings.EqualFold(v.Target, in.EmailAddress)) ||
+			(in.PhoneNumber != "" && v.Target == in.PhoneNumber) {
+			return err
+		}
+	}
+	return nil
+}
+
+// ListMessageContactVerifications yields the contact's email address and
+// phone number that still await verification. Tell them apart by the "@"
+// of an email address.
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-listmessagecontactverifications
+func (c *Client) ListMessageContactVerifications(ctx context.Context, contactID string) iter.Seq2[ContactVerification, error] {
+	if contactID == "" {
+		return func(yield func(ContactVerification, error) bool) {
+			yield(ContactVerification{}, errNoContactID(actionListVerification))
+		}
+	}
+	q := url.Values{}
+	q.Set("ContactId", contactID)
+	return paginate(ctx, c, actionListVerification, q, 0,
+		func(r *struct {
+			pageReply
+			ContactVerifications []ContactVerification `json:"ContactVerifications"`
+		}) (pageReply, []ContactVerification) {
+			return r.pageReply, r.ContactVerifications
+		},
+		func(v ContactVerification) string { return v.ContactID + "\x00" + v.Target })
+}

@@ -1,0 +1,76 @@
+package rdapi
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+)
+
+// pageReply is the paging envelope shared by ListMessageContacts and
+// ListMessageContactVerifications.
+type pageReply struct {
+	RequestID  string `json:"RequestId"`
+	TotalCount int    `json:"TotalCount"`
+	PageNumber int    `json:"PageNumber"`
+	PageSize   int    `json:"PageSize"`
+}
+
+// paginate yields the items of a PageNumber/PageSize/TotalCount list lazily:
+// a page is fetched only when the consumer has ranged over the previous one.
+// It never mutates base. It stops when a page is empty or short, when
+// page*size reaches TotalCount, or when a page brings nothing new (a server
+// that ignores PageNumber would otherwise be read forever); items seen on an
+// earlier page (offset paging shifts when others write) are yielded once.
+func paginate[R any, T any](ctx context.Context, c *Client, action string, base url.Values, size int,
+	page func(*R) (pageReply, []T), key func(T) string,
+) iter.Seq2[T, error] {
+	if size <= 0 {
+		size = c.pageSize
+	}
+	size = min(size, MaxPageSize)
+	return func(yield func(T, error) bool) {
+		var zero T
+		seen := make(map[string]struct{})
+		for n := 1; ; n++ {
+			q := make(url.Values, len(base)+2)
+			for k, v := range base {
+				q[k] = v
+			}
+			q.Set("PageNumber", strconv.Itoa(n))
+			q.Set("PageSize", strconv.Itoa(size))
+			r, _, err := call[R](ctx, c, action, q)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			info, items := page(r)
+			fresh := 0
+			for _, it := range items {
+				k := key(it)
+				if _, dup := seen[k]; dup {
+					continue
+				}
+				seen[k] = struct{}{}
+				fresh++
+				if !yield(it, nil) {
+					return
+				}
+			}
+			// A server may cap PageSize below what was asked; page with its size.
+			eff := size
+			if info.PageSize > 0 && info.PageSize < size {
+				eff = info.PageSize
+			}
+			switch {
+			case len(items) == 0, len(items) < eff, n*eff >= info.TotalCount:
+				return
+			case fresh == 0:
+				yield(zero, fmt.Errorf("%s: page %d repeats earlier items although TotalCount is %d; stopping (RequestId %s)",
+					action, n, info.TotalCount, info.RequestID))
+				return
+			}
+		}
+	}
+}

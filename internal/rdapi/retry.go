@@ -1,0 +1,262 @@
+package rdapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxServerHint caps how long a Retry-After or TimeLeft hint can make the
+// client wait before one retry; the context deadline still applies.
+const maxServerHint = 5 * time.Minute
+
+// retryableReply reports whether a non-2xx reply is worth another attempt:
+//   - 5xx except 501 Not Implemented;
+//   - 429 (ConcurrentCallNotSupported: another mutation holds the account);
+//   - Throttling, Throttling.User, Throttling.Api (documented as HTTP 400,
+//     but any status) and ServiceUnavailable, as the official SDK and the
+//     alicloud provider treat them.
+//
+// No other 4xx is retried: validation, not-found, authentication and send
+// limit errors do not go away by themselves.
+func retryableReply(status int, code string) bool {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return true
+	case status >= 500 && status != http.StatusNotImplemented:
+		return true
+	case strings.HasPrefix(code, CodeThrottlingPrefix), code == CodeServiceUnavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// retryableTransport reports whether a failed round trip is worth another
+// attempt. Signing failures never left the process and will fail again;
+// for the rest, go-retryablehttp's policy excludes TLS verification,
+// redirect, scheme and header errors.
+func retryableTransport(ctx context.Context, err error) bool {
+	if _, ok := errors.AsType[*signError](err); ok {
+		return false
+	}
+	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+	return retry
+}
+
+// mayHaveReachedServer reports whether a failed round trip could have been
+// processed by the server: anything but a failure to sign or to connect.
+// A mutation that failed this way may have been committed.
+func mayHaveReachedServer(err error) bool {
+	if _, ok := errors.AsType[*signError](err); ok {
+		return false
+	}
+	if op, ok := errors.AsType[*net.OpError](err); ok && op.Op == "dial" {
+		return false
+	}
+	if _, ok := errors.AsType[*net.DNSError](err); ok {
+		return false
+	}
+	return true
+}
+
+// backoff returns the wait before retry number retry (1 for the first
+// retry): exponential growth from min, capped at max, with full jitter
+// above the floor min, then lengthened to the server's hint if that is
+// longer (bounded by maxServerHint).
+func backoff(min, max time.Duration, retry int, hint time.Duration, jitter func(int64) int64) time.Duration {
+	ceiling := max
+	if retry <= 62 {
+		if b := min << (retry - 1); b > 0 && b < max && b>>(retry-1) == min {
+			ceiling = b
+		}
+	}
+	wait := min
+	if span := int64(ceiling - min); span > 0 {
+		wait += time.Duration(jitter(span + 1))
+	}
+	hint = minDuration(hint, maxServerHint)
+	if hint > wait {
+		wait = hint
+	}
+	return wait
+}
+
+func minDuration(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func defaultJitter(n int64) int64 { return rand.Int64N(n) }
+
+// serverHint reads how long the server asks the client to wait: the
+// Retry-After header (seconds or an HTTP date) and the TimeLeft:<ms> field
+// of x-ratelimit-user-api and x-ratelimit-user, which the official SDK
+// reads for Throttling replies. The largest wins; 0 means no hint.
+func serverHint(h http.Header, now time.Time) time.Duration {
+	var hint time.Duration
+	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
+		if secs, err := strconv.ParseInt(ra, 10, 64); err == nil && secs > 0 {
+			hint = time.Duration(min(secs, int64(maxServerHint/time.Second))) * time.Second
+		} else if at, err := http.ParseTime(ra); err == nil && at.After(now) {
+			hint = at.Sub(now)
+		}
+	}
+	for _, name := range []string{"x-ratelimit-user-api", "x-ratelimit-user"} {
+		if d := timeLeft(h.Get(name)); d > hint {
+			hint = d
+		}
+	}
+	return hint
+}
+
+// timeLeft parses "Limit:20,Remain:0,TimeLeft:480,Reset:…" into 480ms.
+func timeLeft(v string) time.Duration {
+	for field := range strings.SplitSeq(v, ",") {
+		k, val, ok := strings.Cut(field, ":")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "TimeLeft") {
+			continue
+		}
+		ms, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+		if err != nil || ms <= 0 {
+			return 0
+		}
+		return time.Duration(min(ms, int64(maxServerHint/time.Millisecond))) * time.Millisecond
+	}
+	return 0
+}
+
+// exchange is the state of one API call across its attempts. go-retryablehttp
+// runs the attempts of a call sequentially on the caller's goroutine, so the
+// hooks below need no locking.
+type exchange struct {
+	c      *Client
+	action string
+
+	attempt int       // 1-based number of the attempt in flight
+	started time.Time // start of the attempt in flight
+	wait    time.Duration
+
+	// ambiguous is set when an attempt failed after the request may have
+	// reached the server, so a mutation may have been committed.
+	ambiguous bool
+	// last is the failure of the latest completed attempt (*APIError or a
+	// transport error), kept so that a later context error can report it.
+	last error
+	// stopped says why retries ended although the reply was retryable.
+	stopped string
+}
+
+func (x *exchange) requestHook(_ retryablehttp.Logger, _ *http.Request, retry int) {
+	x.attempt = retry + 1
+	x.started = time.Now()
+}
+
+func (x *exchange) backoff(time.Duration, time.Duration, int, *http.Response) time.Duration {
+	return x.wait
+}
+
+// checkRetry classifies an attempt, chooses the wait before the next one and
+// emits the attempt's LogEvent with the request's context.
+func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	ev := LogEvent{Action: x.action, Attempt: x.attempt, Duration: time.Since(x.started)}
+	if resp != nil {
+		ev.StatusCode = resp.StatusCode
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		ev.Err = ctxErr
+		x.emit(ctx, ev)
+		return false, ctxErr
+	}
+
+	var retry bool
+	if err != nil {
+		ev.Err = err
+		x.last = err
+		if mayHaveReachedServer(err) {
+			x.ambiguous = true
+		}
+		retry = retryableTransport(ctx, err)
+	} else {
+		body := peekBody(resp)
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			ev.RequestID = successRequestID(resp.Header, body)
+		} else {
+			// Retry classification needs the code; the body is restored,
+			// so the one decoder sees the whole reply.
+			apiErr := parseError(x.action, resp.StatusCode, resp.Header, body, len(body) >= maxErrorBody)
+			ev.Code, ev.RequestID = apiErr.Code, apiErr.RequestID
+			x.last = apiErr
+			retry = retryableReply(resp.StatusCode, apiErr.Code)
+		}
+	}
+
+	if retry && x.attempt > x.c.retryMax {
+		retry = false
+		x.stopped = "retries exhausted"
+	}
+	if retry {
+		var h http.Header
+		if resp != nil {
+			h = resp.Header
+		}
+		x.wait = backoff(x.c.retryWaitMin, x.c.retryWaitMax, x.attempt, serverHint(h, x.c.now()), x.c.jitter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= x.wait {
+			// Sleeping into the deadline would only turn the API's answer
+			// into "context deadline exceeded"; stop now and report it.
+			retry = false
+			x.stopped = "the next retry, due in " + x.wait.Round(time.Millisecond).String() + ", would pass the context deadline"
+		}
+	}
+	if retry {
+		ev.Retrying, ev.Wait = true, x.wait
+	}
+	x.emit(ctx, ev)
+	return retry, nil
+}
+
+func (x *exchange) emit(ctx context.Context, ev LogEvent) {
+	if x.c.logger != nil {
+		x.c.logger(ctx, ev)
+	}
+	if x.c.afterAttempt != nil {
+		x.c.afterAttempt(x, ev)
+	}
+}
+
+// peekBody reads up to maxErrorBody bytes of resp's body and puts them back
+// in front of the rest, so the body can still be read in full.
+func peekBody(resp *http.Response) []byte {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
+	return b
+}
+
+// successRequestID extracts the RequestId of a 2xx reply for logging.
+func successRequestID(h http.Header, body []byte) string {
+	var v struct {
+		RequestID string `json:"RequestId"`
+	}
+	if json.Unmarshal(body, &v) == nil && v.RequestID != "" {
+		return v.RequestID
+	}
+	return h.Get("x-acs-request-id")
+}

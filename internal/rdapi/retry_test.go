@@ -1,0 +1,251 @@
+package rdapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestRetryableReply(t *testing.T) {
+	tests := []struct {
+		status int
+		code   string
+		want   bool
+	}{
+		{200, "", false},
+		{400, "InvalidParameter.Name", false},
+		{400, CodeNameAlreadyUsed, false},
+		{400, "MissingParameter.ContactId", false},
+		{400, CodeStatusMismatch, false},
+		{400, "SignatureDoesNotMatch", false},
+		{400, "SignatureNonceUsed", false},
+		{403, "Forbidden.RAM", false},
+		{404, CodeContactNotFound, false},
+		{404, "InvalidAccessKeyId.NotFound", false},
+		{409, CodeSendLimit, false},
+		{400, "Throttling", true},
+		{400, "Throttling.User", true},
+		{400, "Throttling.Api", true},
+		{403, "Throttling.User", true},
+		{503, "Throttling", true},
+		{429, CodeConcurrentCall, true},
+		{429, "", true},
+		{400, CodeServiceUnavailable, true},
+		{503, CodeServiceUnavailable, true},
+		{500, "InternalError", true},
+		{502, "", true},
+		{504, "", true},
+		{501, "", false},
+		{501, "NotImplemented", false},
+		{400, "Rejected.Throttling", false}, // only Throttling* prefixes are documented as retryable
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d_%s", tt.status, tt.code), func(t *testing.T) {
+			if got := retryableReply(tt.status, tt.code); got != tt.want {
+				t.Errorf("retryableReply(%d, %q) = %v, want %v", tt.status, tt.code, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTransportClassification(t *testing.T) {
+	dial := &url.Error{Op: "Post", URL: "https://x/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	reset := &url.Error{Op: "Post", URL: "https://x/", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
+	eof := &url.Error{Op: "Post", URL: "https://x/", Err: errors.New("EOF")}
+	dns := &url.Error{Op: "Post", URL: "https://x/", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x"}}}
+	sign := &url.Error{Op: "Post", URL: "https://x/", Err: &signError{errors.New("no credentials")}}
+	tests := []struct {
+		name          string
+		err           error
+		wantRetry     bool
+		wantAmbiguous bool
+	}{
+		{"connection refused", dial, true, false},
+		{"dns failure", dns, true, false},
+		{"reset after send", reset, true, true},
+		{"EOF after send", eof, true, true},
+		{"signing failure", sign, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := retryableTransport(context.Background(), tt.err); got != tt.wantRetry {
+				t.Errorf("retryableTransport = %v, want %v", got, tt.wantRetry)
+			}
+			if got := mayHaveReachedServer(tt.err); got != tt.wantAmbiguous {
+				t.Errorf("mayHaveReachedServer = %v, want %v", got, tt.wantAmbiguous)
+			}
+		})
+	}
+}
+
+// TestCheckRetry_matrix runs the classification through checkRetry, the
+// hook go-retryablehttp calls, for reads and writes alike: the decision
+// depends on the reply, never on the operation; only the ambiguity flag
+// (used by Add, Delete and Cancel) records a possibly committed mutation.
+func TestCheckRetry_matrix(t *testing.T) {
+	c := &Client{retryMax: 3, retryWaitMin: time.Millisecond, retryWaitMax: 2 * time.Millisecond, now: time.Now, jitter: defaultJitter}
+	reply := func(status int, code string) *http.Response {
+		body := `{"RequestId":"R","Code":"` + code + `","Message":"m"}`
+		if code == "" {
+			body = "<html>oops</html>"
+		}
+		return &http.Response{StatusCode: status, Header: http.Header{}, Body: nopBody(body)}
+	}
+	tests := []struct {
+		action        string
+		resp          *http.Response
+		err           error
+		wantRetry     bool
+		wantAmbiguous bool
+	}{
+		{actionGet, reply(429, CodeConcurrentCall), nil, true, false},
+		{actionAdd, reply(429, CodeConcurrentCall), nil, true, false},
+		{actionUpdate, reply(400, "Throttling.User"), nil, true, false},
+		{actionList, reply(503, ""), nil, true, false},
+		{actionDelete, reply(400, "InvalidParameter.ContactId"), nil, false, false},
+		{actionAdd, reply(400, CodeNameAlreadyUsed), nil, false, false},
+		{actionGet, reply(404, CodeContactNotFound), nil, false, false},
+		{actionSendEmail, reply(409, CodeSendLimit), nil, false, false},
+		{actionAdd, nil, &url.Error{Op: "Post", Err: errors.New("EOF")}, true, true},
+		{actionGet, nil, &url.Error{Op: "Post", Err: errors.New("EOF")}, true, true},
+		{actionAdd, nil, &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, true, false},
+	}
+	for _, tt := range tests {
+		name := tt.action
+		if tt.resp != nil {
+			name += fmt.Sprintf("_%d", tt.resp.StatusCode)
+		} else {
+			name += "_transport"
+		}
+		t.Run(name, func(t *testing.T) {
+			x := &exchange{c: c, action: tt.action, attempt: 1, started: time.Now()}
+			got, err := x.checkRetry(context.Background(), tt.resp, tt.err)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.wantRetry {
+				t.Errorf("retry = %v, want %v", got, tt.wantRetry)
+			}
+			if x.ambiguous != tt.wantAmbiguous {
+				t.Errorf("ambiguous = %v, want %v", x.ambiguous, tt.wantAmbiguous)
+			}
+			if tt.resp != nil && tt.resp.StatusCode >= 400 {
+				if _, ok := errors.AsType[*APIError](x.last); !ok {
+					t.Errorf("last = %v, want *APIError", x.last)
+				}
+			}
+		})
+	}
+
+	t.Run("context ends first", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		x := &exchange{c: c, action: actionGet, attempt: 1}
+		got, err := x.checkRetry(ctx, reply(503, ""), nil)
+		if got || !errors.Is(err, context.Canceled) {
+			t.Errorf("checkRetry = %v, %v; want false, context.Canceled", got, err)
+		}
+	})
+	t.Run("exhausted", func(t *testing.T) {
+		x := &exchange{c: c, action: actionGet, attempt: c.retryMax + 1}
+		if got, _ := x.checkRetry(context.Background(), reply(503, ""), nil); got {
+			t.Error("retried past retryMax")
+		}
+	})
+	t.Run("restores body", func(t *testing.T) {
+		x := &exchange{c: c, action: actionGet, attempt: 1}
+		r := reply(400, "InvalidParameter.ContactId")
+		_, _ = x.checkRetry(context.Background(), r, nil)
+		if e := decodeError(actionGet, r); e.Code != "InvalidParameter.ContactId" {
+			t.Errorf("decoded after peek: %+v", e)
+		}
+	})
+}
+
+func TestBackoff(t *testing.T) {
+	const (
+		min = 100 * time.Millisecond
+		max = 2 * time.Second
+	)
+	lowest := func(int64) int64 { return 0 }
+	highest := func(n int64) int64 { return n - 1 }
+	tests := []struct {
+		name   string
+		retry  int
+		hint   time.Duration
+		jitter func(int64) int64
+		want   time.Duration
+	}{
+		{"first retry floor", 1, 0, lowest, min},
+		{"first retry ceiling", 1, 0, highest, min},
+		{"second retry ceiling", 2, 0, highest, 200 * time.Millisecond},
+		{"third retry ceiling", 3, 0, highest, 400 * time.Millisecond},
+		{"third retry floor", 3, 0, lowest, min},
+		{"capped", 10, 0, highest, max},
+		{"huge attempt does not overflow", 200, 0, highest, max},
+		{"hint beyond jitter", 1, 1500 * time.Millisecond, lowest, 1500 * time.Millisecond},
+		{"hint beyond max is honoured", 1, 10 * time.Second, lowest, 10 * time.Second},
+		{"hint capped", 1, time.Hour, lowest, maxServerHint},
+		{"jitter beyond hint", 3, 150 * time.Millisecond, highest, 400 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := backoff(min, max, tt.retry, tt.hint, tt.jitter); got != tt.want {
+				t.Errorf("backoff = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	t.Run("default jitter stays in range", func(t *testing.T) {
+		for range 1000 {
+			if got := backoff(min, max, 4, 0, defaultJitter); got < min || got > 800*time.Millisecond {
+				t.Fatalf("backoff = %v outside [%v, 800ms]", got, min)
+			}
+		}
+	})
+}
+
+func TestServerHint(t *testing.T) {
+	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		name string
+		h    http.Header
+		want time.Duration
+	}{
+		{"none", http.Header{}, 0},
+		{"nil", nil, 0},
+		{"retry-after seconds", http.Header{"Retry-After": {"3"}}, 3 * time.Second},
+		{"retry-after date", http.Header{"Retry-After": {now.Add(7 * time.Second).Format(http.TimeFormat)}}, 7 * time.Second},
+		{"retry-after past date", http.Header{"Retry-After": {now.Add(-time.Minute).Format(http.TimeFormat)}}, 0},
+		{"retry-after garbage", http.Header{"Retry-After": {"soon"}}, 0},
+		{"retry-after huge", http.Header{"Retry-After": {"99999999999"}}, maxServerHint},
+		{"time left user-api", http.Header{"X-Ratelimit-User-Api": {"Limit:20,Remain:0,TimeLeft:480,Reset:1700000000"}}, 480 * time.Millisecond},
+		{"time left user", http.Header{"X-Ratelimit-User": {"Limit:100, Remain:0, TimeLeft: 900"}}, 900 * time.Millisecond},
+		{"larger of the two", http.Header{
+			"X-Ratelimit-User-Api": {"TimeLeft:300"},
+			"X-Ratelimit-User":     {"TimeLeft:1200"},
+		}, 1200 * time.Millisecond},
+		{"retry-after beats time left", http.Header{
+			"Retry-After":          {"2"},
+			"X-Ratelimit-User-Api": {"TimeLeft:300"},
+		}, 2 * time.Second},
+		{"time left beats retry-after", http.Header{
+			"Retry-After":      {"1"},
+			"X-Ratelimit-User": {"TimeLeft:2500"},
+		}, 2500 * time.Millisecond},
+		{"time left malformed", http.Header{"X-Ratelimit-User": {"TimeLeft:abc"}}, 0},
+		{"time left negative", http.Header{"X-Ratelimit-User": {"TimeLeft:-5"}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := serverHint(tt.h, now); got != tt.want {
+				t.Errorf("serverHint = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
