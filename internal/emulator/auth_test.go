@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -199,9 +200,10 @@ func TestPercentEncode(t *testing.T) {
 // recorder wraps an Emulator and keeps a copy of every API request, so tests
 // can replay or tamper with what the official SDK sent.
 type recorder struct {
-	e    *Emulator
-	mu   sync.Mutex
-	reqs []recorded
+	e       *Emulator
+	mu      sync.Mutex
+	reqs    []recorded
+	headers []http.Header
 }
 
 type recorded struct {
@@ -217,6 +219,20 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.mu.Unlock()
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec.e.ServeHTTP(w, r)
+	rec.mu.Lock()
+	rec.headers = append(rec.headers, w.Header().Clone())
+	rec.mu.Unlock()
+}
+
+// lastHeader returns the response headers of the last completed request.
+func (rec *recorder) lastHeader(t *testing.T) http.Header {
+	t.Helper()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.headers) == 0 {
+		t.Fatal("no response recorded")
+	}
+	return rec.headers[len(rec.headers)-1]
 }
 
 func (rec *recorder) last(t *testing.T) recorded {
@@ -248,6 +264,6 @@ func send(t *testing.T, base string, req recorded, mutate func(*http.Request)) (
 	defer resp.Body.Close()
 	var env errorEnvelope
 	b, _ := io.ReadAll(resp.Body)
-	_ = jsonUnmarshal(b, &env)
+	_ = json.Unmarshal(b, &env)
 	return resp.StatusCode, env.Code
 }

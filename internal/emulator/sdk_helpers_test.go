@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"testing"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -38,15 +40,16 @@ type sdkCreds struct{ id, secret, token string }
 var defaultCreds = sdkCreds{DefaultAccessKeyID, DefaultAccessKeySecret, ""}
 
 func newSDK(t testing.TB, s *Server, sig signing) *sdk {
-	return newSDKWith(t, s, sig, defaultCreds)
+	return newSDKWith(t, s.Endpoint(), sig, defaultCreds)
 }
 
-func newSDKWith(t testing.TB, s *Server, sig signing, c sdkCreds) *sdk {
+// newSDKWith builds a client for endpoint (host:port) with credentials c.
+func newSDKWith(t testing.TB, endpoint string, sig signing, c sdkCreds) *sdk {
 	t.Helper()
 	cfg := &openapi.Config{
 		AccessKeyId:     dara.String(c.id),
 		AccessKeySecret: dara.String(c.secret),
-		Endpoint:        dara.String(s.Endpoint()),
+		Endpoint:        dara.String(endpoint),
 		Protocol:        dara.String("HTTP"),
 		ReadTimeout:     dara.Int(10000),
 		ConnectTimeout:  dara.Int(5000),
@@ -146,4 +149,11 @@ func (s *sdk) get(id string) map[string]any {
 	s.t.Helper()
 	c, _ := s.must("GetMessageContact", map[string]any{"ContactId": id})["Contact"].(map[string]any)
 	return c
+}
+
+func decodeJSON(t testing.TB, r io.Reader, dst any) {
+	t.Helper()
+	if err := json.NewDecoder(r).Decode(dst); err != nil {
+		t.Fatalf("decoding JSON: %v", err)
+	}
 }

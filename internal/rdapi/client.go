@@ -97,8 +97,10 @@ type Options struct {
 	// means unlimited. Reads are never limited. Retries still absorb
 	// conflicts with writers outside this client.
 	MaxConcurrentWrites int
-	// Logger, when set, receives one event per attempt. Events never carry
-	// secrets, security tokens or signatures.
+	// Logger, when set, receives one event per attempt, on the calling
+	// goroutine and with the call's context (so tflog fields set by the
+	// caller apply); concurrent calls invoke it concurrently. Events never
+	// carry secrets, security tokens or signatures.
 	Logger func(ctx context.Context, ev LogEvent)
 
 	// Test seams.

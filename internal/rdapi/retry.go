@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -205,7 +206,9 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 
 	if retry && x.attempt > x.c.retryMax {
 		retry = false
-		x.stopped = "retries exhausted"
+		if x.c.retryMax > 0 {
+			x.stopped = "retries exhausted"
+		}
 	}
 	if retry {
 		var h http.Header
@@ -250,13 +253,21 @@ func peekBody(resp *http.Response) []byte {
 	return b
 }
 
-// successRequestID extracts the RequestId of a 2xx reply for logging.
+// requestIDPattern finds the RequestId of a reply too broken (or too long)
+// to unmarshal, so that an error still names the request.
+var requestIDPattern = regexp.MustCompile(`"RequestId"\s*:\s*"([^"\\]{1,128})"`)
+
+// successRequestID extracts the RequestId of a 2xx reply for logging and
+// error messages.
 func successRequestID(h http.Header, body []byte) string {
 	var v struct {
 		RequestID string `json:"RequestId"`
 	}
 	if json.Unmarshal(body, &v) == nil && v.RequestID != "" {
 		return v.RequestID
+	}
+	if m := requestIDPattern.FindSubmatch(body); m != nil {
+		return string(m[1])
 	}
 	return h.Get("x-acs-request-id")
 }

@@ -1,0 +1,645 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+const (
+	phoneA = "86-13800138000"
+	phoneB = "86-13900139000"
+)
+
+func expectString(addr, attr, want string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(want))
+}
+
+func expectNull(addr, attr string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.Null())
+}
+
+func expectStringSet(addr, attr string, want ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, len(want))
+	for i, w := range want {
+		checks[i] = knownvalue.StringExact(w)
+	}
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.SetExact(checks))
+}
+
+// contactChecks asserts every configured argument of c in state.
+func contactChecks(c contactHCL) []statecheck.StateCheck {
+	a := c.addr()
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(a, tfjsonpath.New("id"), knownvalue.StringRegexp(contactIDPattern)),
+		expectString(a, "name", c.name),
+		expectString(a, "email_address", c.email),
+		expectString(a, "title", c.title),
+		expectStringSet(a, "message_types", c.messageTypes...),
+		statecheck.ExpectKnownValue(a, tfjsonpath.New("create_date"),
+			knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`))),
+	}
+	if c.phone == "" {
+		checks = append(checks, expectNull(a, "phone_number"))
+	} else {
+		checks = append(checks, expectString(a, "phone_number", c.phone))
+	}
+	return checks
+}
+
+func updateInPlace(addr string) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+	}}
+}
+
+// captureID is a Check that records the contact ID at addr.
+func captureID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		v, err := contactID(s, addr)
+		*id = v
+		return err
+	}
+}
+
+// sends returns how many verifications of each kind the emulator received.
+func sends(emu *emulator.Server) (email, phone int) {
+	st := emu.Stats()
+	return st.Calls["SendEmailVerificationForMessageContact"], st.Calls["SendPhoneVerificationForMessageContact"]
+}
+
+// expectSends is a Check on the emulator's verification send counters; it
+// passes trivially against the real API.
+func (e *testEnv) expectSends(email, phone int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.emu == nil {
+			return nil
+		}
+		if ge, gp := sends(e.emu); ge != email || gp != phone {
+			return fmt.Errorf("verification sends: got %d email and %d phone, want %d and %d", ge, gp, email, phone)
+		}
+		return nil
+	}
+}
+
+func TestMessageContactResource_lifecycle(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		c := newContact("test")
+		c.phone = phoneA
+		addr := c.addr()
+		renamed := c.with(func(c *contactHCL) { c.name = randomName() })
+		retitled := renamed.with(func(c *contactHCL) { c.title = "FinanceDirector" })
+		retyped := retitled.with(func(c *contactHCL) { c.messageTypes = []string{"AccountExpenses", "FaultMessage", "SecurityMessage"} })
+		reemailed := retyped.with(func(c *contactHCL) { c.email = "renamed@example.com" })
+		rephoned := reemailed.with(func(c *contactHCL) { c.phone = phoneB })
+		nophone := rephoned.with(func(c *contactHCL) { c.phone = "" })
+		flags := nophone.with(func(c *contactHCL) { c.sendVerification = ptr(false); c.retain = ptr(true) })
+
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{
+					Config: env.config(c),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					}},
+					ConfigStateChecks: append(contactChecks(c),
+						expectString(addr, "status", rdapi.StatusVerifying),
+						expectString(addr, "pending_email_address", c.email),
+						expectString(addr, "pending_phone_number", c.phone),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("send_verification"), knownvalue.Bool(true)),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("retain_contact_in_members_on_destroy"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.SetExact([]knownvalue.Check{})),
+						statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+							"id": knownvalue.StringRegexp(contactIDPattern),
+						}),
+					),
+					Check: env.expectSends(1, 1),
+				},
+				{Config: env.config(renamed), ConfigPlanChecks: updateInPlace(addr), ConfigStateChecks: contactChecks(renamed), Check: env.expectSends(1, 1)},
+				{Config: env.config(retitled), ConfigPlanChecks: updateInPlace(addr), ConfigStateChecks: contactChecks(retitled)},
+				{Config: env.config(retyped), ConfigPlanChecks: updateInPlace(addr), ConfigStateChecks: contactChecks(retyped), Check: env.expectSends(1, 1)},
+				{
+					Config:           env.config(reemailed),
+					ConfigPlanChecks: updateInPlace(addr),
+					ConfigStateChecks: append(contactChecks(reemailed),
+						expectString(addr, "status", rdapi.StatusVerifying),
+						expectString(addr, "pending_email_address", reemailed.email)),
+					Check: env.expectSends(2, 1),
+				},
+				{
+					Config:           env.config(rephoned),
+					ConfigPlanChecks: updateInPlace(addr),
+					ConfigStateChecks: append(contactChecks(rephoned),
+						expectString(addr, "pending_phone_number", phoneB)),
+					Check: env.expectSends(2, 2),
+				},
+				{
+					Config:            env.config(nophone),
+					ConfigPlanChecks:  updateInPlace(addr),
+					ConfigStateChecks: append(contactChecks(nophone), expectNull(addr, "pending_phone_number")),
+					Check:             env.expectSends(2, 2),
+				},
+				{
+					Config:           env.config(flags),
+					ConfigPlanChecks: updateInPlace(addr),
+					ConfigStateChecks: append(contactChecks(flags),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("send_verification"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("retain_contact_in_members_on_destroy"), knownvalue.Bool(true))),
+				},
+				// Back to the defaults, so the imports below match the state.
+				{Config: env.config(nophone), ConfigPlanChecks: updateInPlace(addr)},
+				{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateKind: resource.ImportCommandWithID},
+				{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+				{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			},
+		})
+	})
+}
+
+func TestMessageContactResource_pendingVerification(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("completes verifications through the emulator hook")
+		c := newContact("test")
+		c.phone = phoneA
+		addr := c.addr()
+		changed := c.with(func(c *contactHCL) { c.email = "new@example.com"; c.phone = phoneB })
+		var id string
+		verify := func(target string) func() {
+			return func() {
+				if err := env.emulated().Verify(id, target); err != nil {
+					t.Fatalf("verifying %s: %v", target, err)
+				}
+			}
+		}
+		emptyPlan := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{
+					Config: env.config(c),
+					Check:  captureID(addr, &id),
+					ConfigStateChecks: []statecheck.StateCheck{
+						expectString(addr, "status", rdapi.StatusVerifying),
+						expectString(addr, "pending_email_address", c.email),
+						expectString(addr, "pending_phone_number", phoneA),
+					},
+				},
+				{
+					// Still pending: a refresh and plan change nothing.
+					Config:           env.config(c),
+					ConfigPlanChecks: emptyPlan,
+					ConfigStateChecks: []statecheck.StateCheck{
+						expectString(addr, "email_address", c.email),
+						expectString(addr, "pending_email_address", c.email),
+					},
+				},
+				{
+					PreConfig:        verify(c.email),
+					Config:           env.config(c),
+					ConfigPlanChecks: emptyPlan,
+					ConfigStateChecks: []statecheck.StateCheck{
+						expectString(addr, "status", rdapi.StatusVerifying),
+						expectNull(addr, "pending_email_address"),
+						expectString(addr, "email_address", c.email),
+						expectString(addr, "pending_phone_number", phoneA),
+					},
+				},
+				{
+					PreConfig:        verify(phoneA),
+					Config:           env.config(c),
+					ConfigPlanChecks: emptyPlan,
+					ConfigStateChecks: append(contactChecks(c),
+						expectString(addr, "status", rdapi.StatusActive),
+						expectNull(addr, "pending_email_address"),
+						expectNull(addr, "pending_phone_number")),
+				},
+				{
+					// A change of both targets: in place, both pending, both sent.
+					Config: env.config(changed),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
+						plancheck.ExpectUnknownValue(addr, tfjsonpath.New("pending_email_address")),
+					}},
+					ConfigStateChecks: append(contactChecks(changed),
+						expectString(addr, "status", rdapi.StatusVerifying),
+						expectString(addr, "pending_email_address", changed.email),
+						expectString(addr, "pending_phone_number", phoneB)),
+					Check: env.expectSends(2, 2),
+				},
+				{Config: env.config(changed), ConfigPlanChecks: emptyPlan},
+				{
+					PreConfig:        func() { verify(changed.email)(); verify(phoneB)() },
+					Config:           env.config(changed),
+					ConfigPlanChecks: emptyPlan,
+					ConfigStateChecks: append(contactChecks(changed),
+						expectString(addr, "status", rdapi.StatusActive),
+						expectNull(addr, "pending_email_address"),
+						expectNull(addr, "pending_phone_number")),
+				},
+				{
+					// A name change keeps status and pending attributes
+					// known in the plan and sends nothing.
+					Config: env.config(changed.with(func(c *contactHCL) { c.name = randomName() })),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(rdapi.StatusActive)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("pending_email_address"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.SetExact([]knownvalue.Check{})),
+					}},
+					Check: env.expectSends(2, 2),
+				},
+			},
+		})
+	})
+}
+
+func TestMessageContactResource_sendVerificationDisabled(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator("counts verification sends")
+	c := newContact("test")
+	c.phone = phoneA
+	c.sendVerification = ptr(false)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.config(c),
+				ConfigStateChecks: []statecheck.StateCheck{expectString(c.addr(), "pending_email_address", c.email)},
+				Check:             env.expectSends(0, 0),
+			},
+			{
+				Config: env.config(c.with(func(c *contactHCL) { c.email = "other@example.com" })),
+				Check:  env.expectSends(0, 0),
+			},
+		},
+	})
+}
+
+// expectChangedAttributes checks that the planned update of addr changes
+// exactly attrs (ignoring values the plan does not know yet).
+type expectChangedAttributes struct {
+	addr  string
+	attrs []string
+}
+
+func (e expectChangedAttributes) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != e.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		var changed []string
+		for k, v := range after {
+			if unknown[k] == true {
+				continue
+			}
+			if !reflect.DeepEqual(before[k], v) {
+				changed = append(changed, k)
+			}
+		}
+		slices.Sort(changed)
+		want := slices.Sorted(slices.Values(e.attrs))
+		if !slices.Equal(changed, want) {
+			resp.Error = fmt.Errorf("%s: planned changes to %v, want exactly %v", e.addr, changed, want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s: no planned change", e.addr)
+}
+
+func TestMessageContactResource_drift(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		c := newContact("test")
+		c.phone = phoneA
+		addr := c.addr()
+		var id string
+		outOfBand := func(f func(in *rdapi.UpdateMessageContactInput)) func() {
+			return func() {
+				in := rdapi.UpdateMessageContactInput{ContactID: id}
+				f(&in)
+				if _, err := env.client.UpdateMessageContact(context.Background(), in); err != nil {
+					t.Fatalf("out-of-band update: %v", err)
+				}
+			}
+		}
+		driftStep := func(attr string, change func(in *rdapi.UpdateMessageContactInput)) []resource.TestStep {
+			return []resource.TestStep{
+				{
+					PreConfig:          outOfBand(change),
+					Config:             env.config(c),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectChangedAttributes{addr: addr, attrs: []string{attr}},
+					}},
+				},
+				// Apply puts it back.
+				{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
+			}
+		}
+		steps := []resource.TestStep{{Config: env.config(c), Check: captureID(addr, &id)}}
+		steps = append(steps, driftStep("name", func(in *rdapi.UpdateMessageContactInput) { in.Name = ptr(randomName()) })...)
+		steps = append(steps, driftStep("email_address", func(in *rdapi.UpdateMessageContactInput) { in.EmailAddress = ptr("drift@example.com") })...)
+		steps = append(steps, driftStep("phone_number", func(in *rdapi.UpdateMessageContactInput) { in.PhoneNumber = ptr(phoneB) })...)
+		steps = append(steps, driftStep("title", func(in *rdapi.UpdateMessageContactInput) { in.Title = ptr("CEO") })...)
+		steps = append(steps, driftStep("message_types", func(in *rdapi.UpdateMessageContactInput) {
+			in.MessageTypes = []string{"AccountExpenses", "ProductMessage"}
+		})...)
+		steps = append(steps,
+			resource.TestStep{
+				PreConfig: func() {
+					retain := true
+					if _, err := env.client.DeleteMessageContact(context.Background(),
+						rdapi.DeleteMessageContactInput{ContactID: id, RetainContactInMembers: &retain}); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config:             env.config(c),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+			},
+			resource.TestStep{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
+		)
+		// Three plans in a row with no change are empty.
+		for range 3 {
+			steps = append(steps, resource.TestStep{
+				Config:   env.config(c),
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			})
+		}
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps:                    steps,
+		})
+	})
+}
+
+func TestMessageContactResource_sendLimit(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("needs a send limit the test can reach")
+		c := newContact("test")
+		c.phone = phoneA
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				// The email send uses the only allowed send; the phone send
+				// hits the limit, which is a warning: the apply succeeds.
+				Config: env.config(c),
+				ConfigStateChecks: append(contactChecks(c),
+					expectString(c.addr(), "pending_phone_number", phoneA)),
+				Check: func(*terraform.State) error {
+					if got := env.emulated().Stats().Errors[rdapi.CodeSendLimit]; got != 1 {
+						return fmt.Errorf("%s answers: got %d, want 1", rdapi.CodeSendLimit, got)
+					}
+					return nil
+				},
+			}},
+		})
+	}, emulator.WithDailySendLimit(1))
+}
+
+func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
+	env := newTestEnv(t)
+	c := newContact("test")
+	out, err := env.client.AddMessageContact(context.Background(), rdapi.AddMessageContactInput{
+		Name: c.name, EmailAddress: "holder@example.com", Title: "CEO", MessageTypes: []string{"ServiceMessage"},
+	})
+	if err != nil {
+		t.Fatalf("adding the contact that holds the name: %v", err)
+	}
+	t.Cleanup(func() {
+		retain := true
+		_, _ = env.client.DeleteMessageContact(context.Background(),
+			rdapi.DeleteMessageContactInput{ContactID: out.ContactID, RetainContactInMembers: &retain})
+	})
+	id := regexp.QuoteMeta(out.ContactID)
+	other := newContact("other")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(c),
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*` +
+					`terraform import resourcedirectory_message_contact.<name> ` + id + `.*import \{`),
+			},
+			{
+				// On rename, the error names the holder too.
+				Config: env.config(other),
+			},
+			{
+				Config:      env.config(other.with(func(o *contactHCL) { o.name = c.name })),
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*Choose another name`),
+			},
+		},
+	})
+}
+
+func TestMessageContactResource_asyncDelete(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("controls asynchronous deletion")
+		c := newContact("test")
+		var id string
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{Config: env.config(c), Check: captureID(c.addr(), &id)},
+				{
+					// The destroy waits for the asynchronous deletion.
+					Config: env.providerHCL(),
+					Check: func(*terraform.State) error {
+						if _, ok := env.emulated().Contact(id); ok {
+							return fmt.Errorf("contact %s still exists after destroy", id)
+						}
+						if env.emulated().Stats().Calls["GetMessageContactDeletionStatus"] == 0 {
+							return fmt.Errorf("the provider did not poll the deletion status")
+						}
+						return nil
+					},
+				},
+			},
+		})
+	}, emulator.WithAsyncDelete(700*time.Millisecond))
+}
+
+func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
+	env := newTestEnv(t, emulator.WithAsyncDelete(300*time.Millisecond))
+	env.requireEmulator("makes an asynchronous deletion fail")
+	c := newContact("test")
+	accounts := env.emulated().Directory().Accounts
+	if len(accounts) < 2 {
+		t.Fatalf("the default directory has %d accounts, want at least 2", len(accounts))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: env.config(c)},
+			{
+				PreConfig: func() {
+					env.emulated().FailNextDeletion([]emulator.FailReason{
+						{AccountID: accounts[0].ID, MessageTypes: []string{"AccountExpenses"}},
+						{AccountID: accounts[1].ID, MessageTypes: []string{"FaultMessage", "SecurityMessage"}},
+					})
+				},
+				Config: env.providerHCL(),
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Deletion Failed.*` +
+					regexp.QuoteMeta(accounts[0].ID) + `: message types AccountExpenses.*` +
+					regexp.QuoteMeta(accounts[1].ID) + `: message types FaultMessage, SecurityMessage`),
+			},
+			// The contact is still managed; the final destroy succeeds.
+			{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
+		},
+	})
+}
+
+func TestMessageContactResource_retainOnDestroy(t *testing.T) {
+	env := newTestEnv(t, emulator.WithAsyncDelete(time.Hour))
+	env.requireEmulator("checks that no asynchronous deletion is started")
+	c := newContact("test")
+	c.retain = ptr(true)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy: func(s *terraform.State) error {
+			if n := env.emulated().Stats().Calls["GetMessageContactDeletionStatus"]; n != 0 {
+				return fmt.Errorf("polled the deletion status %d times for a synchronous deletion", n)
+			}
+			return env.checkDestroyed(s)
+		},
+		Steps: []resource.TestStep{{Config: env.config(c)}},
+	})
+}
+
+func TestMessageContactResource_readAfterCreate(t *testing.T) {
+	env := newTestEnv(t, emulator.WithReadAfterCreateDelay(600*time.Millisecond))
+	env.requireEmulator("delays read-after-create")
+	c := newContact("test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps:                    []resource.TestStep{{Config: env.config(c), ConfigStateChecks: contactChecks(c)}},
+	})
+}
+
+func TestMessageContactResource_throttlingRetried(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator("injects throttling")
+	c := newContact("test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				emu := env.emulated()
+				emu.FailNext("AddMessageContact", "Throttling.User", 1)
+				emu.FailNext("AddMessageContact", rdapi.CodeConcurrentCall, 1)
+				emu.FailNext("GetMessageContact", "ServiceUnavailable", 1)
+			},
+			Config:            env.config(c),
+			ConfigStateChecks: contactChecks(c),
+			Check: func(*terraform.State) error {
+				if got := env.emulated().Stats().Calls["AddMessageContact"]; got != 3 {
+					return fmt.Errorf("AddMessageContact calls: got %d, want 3 (two retries)", got)
+				}
+				if env.emulated().Len() != 1 {
+					return fmt.Errorf("the emulator holds %d contacts, want 1", env.emulated().Len())
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// setEmulator changes emulator settings through its admin endpoint.
+func setEmulator(t *testing.T, emu *emulator.Server, settings map[string]any) {
+	t.Helper()
+	body, err := json.Marshal(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(emu.URL+"/_emulator/settings", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("changing emulator settings: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("changing emulator settings: HTTP %d", resp.StatusCode)
+	}
+}
+
+func TestMessageContactResource_timeouts(t *testing.T) {
+	env := newTestEnv(t, emulator.WithAsyncDelete(time.Hour))
+	env.requireEmulator("injects endless failures")
+	c := newContact("test")
+	c.extra = "  timeouts {\n    create = \"2s\"\n    read   = \"2s\"\n    delete = \"2s\"\n  }"
+	var start time.Time
+	failAll := func() {
+		start = time.Now()
+		env.emulated().SetServerErrorRate(1)
+	}
+	restore := func() {
+		env.emulated().SetServerErrorRate(0)
+		// Generous bound: a 2s timeout, plus the CLI's own work.
+		if took := time.Since(start); took > 30*time.Second {
+			t.Errorf("the failing operation took %s despite a 2s timeout", took)
+		}
+	}
+	serverError := regexp.MustCompile(`ServiceUnavailable|InternalError`)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			// Create: retries stop at the create timeout.
+			{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
+			{PreConfig: restore, Config: env.config(c), ConfigStateChecks: contactChecks(c)},
+			// Read: a refresh gives up at the read timeout.
+			{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
+			// Delete: the wait for an asynchronous deletion stops at the
+			// delete timeout and says so.
+			{
+				PreConfig:   restore,
+				Config:      env.providerHCL(),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Delete Message Contact.*delete timeout expired`),
+			},
+			{
+				PreConfig: func() { setEmulator(t, env.emulated(), map[string]any{"async_delete": "0s"}) },
+				Config:    env.providerHCL(),
+			},
+		},
+	})
+}

@@ -1,0 +1,561 @@
+package rdapi_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+// newClient returns a client for emu with fast retries; mutate adjusts the
+// options.
+func newClient(t *testing.T, emu *emulator.Server, mutate ...func(*rdapi.Options)) *rdapi.Client {
+	t.Helper()
+	o := rdapi.Options{
+		Endpoint:     emu.URL,
+		Credentials:  rdapi.StaticCredentials(emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret, ""),
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: 5 * time.Millisecond,
+		UserAgent:    "rdapi-test",
+	}
+	for _, m := range mutate {
+		m(&o)
+	}
+	c, err := rdapi.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func addInput(name string) rdapi.AddMessageContactInput {
+	return rdapi.AddMessageContactInput{
+		Name:         name,
+		EmailAddress: name + "@example.com",
+		PhoneNumber:  "86-13900001234",
+		Title:        "TechnicalDirector",
+		MessageTypes: []string{"AccountExpenses", "FaultMessage"},
+	}
+}
+
+func mustAdd(t *testing.T, c *rdapi.Client, in rdapi.AddMessageContactInput) string {
+	t.Helper()
+	out, err := c.AddMessageContact(context.Background(), in)
+	if err != nil {
+		t.Fatalf("AddMessageContact(%s): %v", in.Name, err)
+	}
+	return out.ContactID
+}
+
+func pending(t *testing.T, c *rdapi.Client, id string) []string {
+	t.Helper()
+	var targets []string
+	for v, err := range c.ListMessageContactVerifications(context.Background(), id) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.ContactID != id {
+			t.Errorf("verification row for %s, want %s", v.ContactID, id)
+		}
+		targets = append(targets, v.Target)
+	}
+	slices.Sort(targets)
+	return targets
+}
+
+func mustGet(t *testing.T, c *rdapi.Client, id string) *rdapi.MessageContact {
+	t.Helper()
+	mc, err := c.GetMessageContact(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mc
+}
+
+// TestEmulator_operations drives all twelve operations end to end.
+func TestEmulator_operations(t *testing.T) {
+	emu := emulator.NewServer(t)
+	c := newClient(t, emu)
+	ctx := context.Background()
+	dir := emulator.DefaultDirectory()
+	in := addInput("tom")
+
+	// AddMessageContact, GetMessageContact.
+	added, err := c.AddMessageContact(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added.ContactID == "" || added.RequestID == "" || added.CreateDate == "" || added.Recovered {
+		t.Errorf("Add output = %+v", added)
+	}
+	id := added.ContactID
+	got := mustGet(t, c, id)
+	want := rdapi.MessageContact{
+		ContactID: id, Name: "tom", EmailAddress: in.EmailAddress, PhoneNumber: in.PhoneNumber,
+		Title: in.Title, MessageTypes: in.MessageTypes, Status: rdapi.StatusVerifying, CreateDate: added.CreateDate,
+	}
+	if diff := cmp.Diff(want, *got, cmp.Comparer(func(a, b []string) bool { return len(a) == 0 && len(b) == 0 || slices.Equal(a, b) })); diff != "" {
+		t.Errorf("Get (-want +got):\n%s", diff)
+	}
+
+	// ListMessageContactVerifications, Send*Verification.
+	if diff := cmp.Diff([]string{"86-13900001234", "tom@example.com"}, pending(t, c, id)); diff != "" {
+		t.Errorf("pending (-want +got):\n%s", diff)
+	}
+	if err := c.SendEmailVerificationForMessageContact(ctx, id, in.EmailAddress); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendPhoneVerificationForMessageContact(ctx, id, in.PhoneNumber); err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ := emu.Contact(id); snap.EmailVerificationsSent != 1 || snap.PhoneVerificationsSent != 1 {
+		t.Errorf("sends recorded: email %d phone %d", snap.EmailVerificationsSent, snap.PhoneVerificationsSent)
+	}
+	err = c.SendEmailVerificationForMessageContact(ctx, id, "other@example.com")
+	if !rdapi.IsCode(err, rdapi.CodeVerificationNotFound) || rdapi.IsNotFound(err) {
+		t.Errorf("send to a non-pending address: %v", err)
+	}
+
+	// Verification completes out of band.
+	for _, target := range []string{in.EmailAddress, in.PhoneNumber} {
+		if err := emu.Verify(id, target); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := mustGet(t, c, id).Status; st != rdapi.StatusActive {
+		t.Errorf("status after verification = %s", st)
+	}
+
+	// UpdateMessageContact sends only what is set.
+	newEmail, newTitle := "tom.new@example.com", "CEO"
+	if rid, err := c.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{
+		ContactID: id, EmailAddress: &newEmail, Title: &newTitle, MessageTypes: []string{"SecurityMessage"},
+	}); err != nil || rid == "" {
+		t.Fatalf("Update: %q, %v", rid, err)
+	}
+	got = mustGet(t, c, id)
+	if got.Title != "CEO" || !slices.Equal(got.MessageTypes, []string{"SecurityMessage"}) || got.PhoneNumber != in.PhoneNumber ||
+		got.Name != "tom" || got.Status != rdapi.StatusVerifying {
+		t.Errorf("after update: %+v", got)
+	}
+	if diff := cmp.Diff([]string{newEmail}, pending(t, c, id)); diff != "" {
+		t.Errorf("pending after update (-want +got):\n%s", diff)
+	}
+
+	// CancelMessageContactUpdate drops the pending address.
+	if err := c.CancelMessageContactUpdate(ctx, rdapi.CancelMessageContactUpdateInput{ContactID: id, EmailAddress: newEmail}); err != nil {
+		t.Fatal(err)
+	}
+	if p := pending(t, c, id); len(p) != 0 {
+		t.Errorf("pending after cancel: %v", p)
+	}
+	if got := mustGet(t, c, id); got.EmailAddress != in.EmailAddress || got.Status != rdapi.StatusActive {
+		t.Errorf("after cancel: %+v", got)
+	}
+	err = c.CancelMessageContactUpdate(ctx, rdapi.CancelMessageContactUpdateInput{ContactID: id, EmailAddress: newEmail})
+	if !rdapi.IsCode(err, rdapi.CodeStatusMismatch) {
+		t.Errorf("cancel with nothing pending: %v", err)
+	}
+
+	// AssociateMembers, DisassociateMembers, ListMessageContacts by member.
+	folder := dir.Folders[0].ID
+	account := dir.Accounts[1].ID
+	bound, err := c.AssociateMembers(ctx, id, []string{dir.RootID, folder, account})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boundIDs []string
+	for _, b := range bound {
+		if b.ContactID != id || b.ModifyDate == "" {
+			t.Errorf("binding %+v", b)
+		}
+		boundIDs = append(boundIDs, b.MemberID)
+	}
+	if diff := cmp.Diff([]string{dir.RootID, folder, account}, boundIDs); diff != "" {
+		t.Errorf("bound (-want +got):\n%s", diff)
+	}
+	var byMember []rdapi.MessageContact
+	for mc, err := range c.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{Member: folder}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		byMember = append(byMember, mc)
+	}
+	if len(byMember) != 1 || byMember[0].ContactID != id || byMember[0].AssociatedDate == "" {
+		t.Errorf("contacts bound to %s: %+v", folder, byMember)
+	}
+	if _, err := c.DisassociateMembers(ctx, id, []string{folder}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGet(t, c, id).Members; !slices.Equal(sortedCopy(got), sortedCopy([]string{dir.RootID, account})) {
+		t.Errorf("members after unbinding: %v", got)
+	}
+	if _, err := c.AssociateMembers(ctx, id, []string{"1599999999999999"}); !rdapi.IsCode(err, rdapi.CodeInvalidMember) {
+		t.Errorf("binding an unknown account: %v", err)
+	}
+	for _, err := range c.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{Member: "fd-Missing1"}) {
+		if !rdapi.IsCode(err, rdapi.CodeMemberNotFound) || !rdapi.IsNotFound(err) {
+			t.Errorf("listing by an unknown folder: %v", err)
+		}
+	}
+
+	// A taken name is a plain error: nothing was lost in transit.
+	if _, err := c.AddMessageContact(ctx, in); !rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
+		t.Errorf("duplicate name: %v", err)
+	}
+
+	// DeleteMessageContact (asynchronous) and GetMessageContactDeletionStatus.
+	retain := false
+	del, err := c.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{ContactID: id, RetainContactInMembers: &retain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if del.Status != rdapi.DeletionStatusDeleting || del.RequestID == "" {
+		t.Errorf("Delete output = %+v", del)
+	}
+	waitDeleted(t, c, id)
+	if _, err := c.GetMessageContact(ctx, id); !rdapi.IsNotFound(err) || !rdapi.IsCode(err, rdapi.CodeContactNotFound) {
+		t.Errorf("Get after delete: %v", err)
+	}
+
+	// Synchronous deletion (the API default keeps the contact in members).
+	other := mustAdd(t, c, addInput("jerry"))
+	del, err = c.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{ContactID: other})
+	if err != nil || del.Status != rdapi.DeletionStatusDeleted {
+		t.Errorf("Delete(retain) = %+v, %v", del, err)
+	}
+	if emu.Len() != 0 {
+		t.Errorf("%d contacts left", emu.Len())
+	}
+}
+
+// waitDeleted polls GetMessageContactDeletionStatus until the contact is
+// gone; the emulator's default makes exactly one read observe Deleting.
+func waitDeleted(t *testing.T, c *rdapi.Client, id string) {
+	t.Helper()
+	for range 10 {
+		st, err := c.GetMessageContactDeletionStatus(context.Background(), id)
+		if rdapi.IsNotFound(err) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.ContactID != id || st.Status != rdapi.DeletionStatusDeleting {
+			t.Fatalf("deletion status = %+v", st)
+		}
+	}
+	t.Fatal("contact still deleting after 10 polls")
+}
+
+func TestEmulator_deletionFailure(t *testing.T) {
+	emu := emulator.NewServer(t)
+	c := newClient(t, emu)
+	id := mustAdd(t, c, addInput("tom"))
+	emu.FailNextDeletion([]emulator.FailReason{{AccountID: "1500000000000002", MessageTypes: []string{"AccountExpenses"}}})
+	retain := false
+	if _, err := c.DeleteMessageContact(context.Background(), rdapi.DeleteMessageContactInput{ContactID: id, RetainContactInMembers: &retain}); err != nil {
+		t.Fatal(err)
+	}
+	var st *rdapi.ContactDeletionStatus
+	for range 10 {
+		var err error
+		if st, err = c.GetMessageContactDeletionStatus(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		if st.Status != rdapi.DeletionStatusDeleting {
+			break
+		}
+	}
+	want := &rdapi.ContactDeletionStatus{ContactID: id, Status: rdapi.DeletionStatusFailed,
+		FailReasons: []rdapi.DeletionFailReason{{AccountID: "1500000000000002", MessageTypes: []string{"AccountExpenses"}}}}
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("deletion status (-want +got):\n%s", diff)
+	}
+}
+
+// TestEmulator_retries: injected 429, throttling and 5xx replies are
+// retried until the call succeeds; other errors are not.
+func TestEmulator_retries(t *testing.T) {
+	tests := []struct {
+		code      string
+		action    string
+		failures  int
+		wantCalls int
+		wantErr   bool
+	}{
+		{rdapi.CodeConcurrentCall, "UpdateMessageContact", 2, 3, false},
+		{"Throttling.User", "GetMessageContact", 2, 3, false},
+		{"Throttling", "UpdateMessageContact", 1, 2, false},
+		{rdapi.CodeServiceUnavailable, "GetMessageContact", 2, 3, false},
+		{"InternalError", "UpdateMessageContact", 1, 2, false},
+		{"InvalidParameter.Name", "UpdateMessageContact", 1, 1, true},
+		{"Forbidden.RAM", "GetMessageContact", 1, 1, true},
+		{rdapi.CodeConcurrentCall, "GetMessageContact", 20, 9, true}, // 1 + DefaultMaxRetries
+	}
+	for _, tt := range tests {
+		t.Run(tt.action+"/"+tt.code, func(t *testing.T) {
+			emu := emulator.NewServer(t)
+			c := newClient(t, emu)
+			id := mustAdd(t, c, addInput("tom"))
+			emu.ResetStats()
+			emu.FailNext(tt.action, tt.code, tt.failures)
+
+			var err error
+			switch tt.action {
+			case "GetMessageContact":
+				_, err = c.GetMessageContact(context.Background(), id)
+			case "UpdateMessageContact":
+				title := "CEO"
+				_, err = c.UpdateMessageContact(context.Background(), rdapi.UpdateMessageContactInput{ContactID: id, Title: &title})
+			}
+			if tt.wantErr != (err != nil) {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if err != nil && !rdapi.IsCode(err, tt.code) {
+				t.Errorf("err = %v, want code %s", err, tt.code)
+			}
+			if calls := emu.Stats().Calls[tt.action]; calls != tt.wantCalls {
+				t.Errorf("%d calls, want %d", calls, tt.wantCalls)
+			}
+		})
+	}
+}
+
+// TestEmulator_rateLimit: the emulator's token bucket answers
+// Throttling.User with a TimeLeft header; the client waits and succeeds.
+func TestEmulator_rateLimit(t *testing.T) {
+	emu := emulator.NewServer(t, emulator.WithRateLimit(3))
+	var throttled int
+	var mu sync.Mutex
+	c := newClient(t, emu, func(o *rdapi.Options) {
+		o.Logger = func(_ context.Context, ev rdapi.LogEvent) {
+			if ev.Code == "Throttling.User" {
+				mu.Lock()
+				throttled++
+				mu.Unlock()
+				if !ev.Retrying || ev.Wait <= 0 {
+					t.Errorf("throttled attempt not retried: %+v", ev)
+				}
+			}
+		}
+	})
+	id := mustAdd(t, c, addInput("tom"))
+	for range 8 {
+		mustGet(t, c, id)
+	}
+	if throttled == 0 || emu.Stats().Throttled["GetMessageContact"] != throttled {
+		t.Errorf("client saw %d throttles, emulator counted %v", throttled, emu.Stats().Throttled)
+	}
+}
+
+// TestEmulator_lostReplies: the emulator commits a mutation, then drops the
+// connection. Add finds the contact it created instead of failing or
+// duplicating it; Delete, Cancel and Update end in the intended state.
+func TestEmulator_lostReplies(t *testing.T) {
+	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
+		t.Run(mode.String(), func(t *testing.T) {
+			emu := emulator.NewServer(t, emulator.WithReadMode(mode))
+			c := newClient(t, emu)
+			ctx := context.Background()
+
+			emu.DropNext("AddMessageContact", 1)
+			out, err := c.AddMessageContact(ctx, addInput("tom"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !out.Recovered || emu.Len() != 1 {
+				t.Fatalf("out = %+v, %d contacts", out, emu.Len())
+			}
+			if snap, ok := emu.Contact(out.ContactID); !ok || snap.Name != "tom" {
+				t.Errorf("recovered ID %s does not name the stored contact", out.ContactID)
+			}
+			if calls := emu.Stats().Calls["AddMessageContact"]; calls != 2 {
+				t.Errorf("%d Add calls, want 2", calls)
+			}
+
+			// Same name, different address: the lost reply must not adopt it.
+			emu.DropNext("AddMessageContact", 1)
+			in := addInput("tom")
+			in.EmailAddress = "impostor@example.com"
+			if _, err := c.AddMessageContact(ctx, in); !rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
+				t.Errorf("Add of a taken name after a lost reply: %v", err)
+			}
+
+			email := "tom.new@example.com"
+			emu.DropNext("UpdateMessageContact", 1)
+			if _, err := c.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: out.ContactID, EmailAddress: &email}); err != nil {
+				t.Fatalf("Update after a lost reply: %v", err)
+			}
+			if snap, _ := emu.Contact(out.ContactID); snap.PendingEmail != email {
+				t.Errorf("pending email = %q", snap.PendingEmail)
+			}
+
+			emu.DropNext("CancelMessageContactUpdate", 1)
+			if err := c.CancelMessageContactUpdate(ctx, rdapi.CancelMessageContactUpdateInput{ContactID: out.ContactID, PhoneNumber: "86-13900001234"}); err != nil {
+				t.Fatalf("Cancel after a lost reply: %v", err)
+			}
+			if snap, _ := emu.Contact(out.ContactID); snap.PendingPhone != "" {
+				t.Errorf("phone still pending: %q", snap.PendingPhone)
+			}
+
+			emu.DropNext("DeleteMessageContact", 1)
+			del, err := c.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{ContactID: out.ContactID})
+			if err != nil || del.Status != rdapi.DeletionStatusDeleted {
+				t.Fatalf("Delete after a lost reply: %+v, %v", del, err)
+			}
+			if emu.Len() != 0 {
+				t.Errorf("%d contacts left", emu.Len())
+			}
+		})
+	}
+}
+
+// TestEmulator_sts: STS keys sign x-acs-security-token and
+// x-acs-accesskey-id; a wrong token is refused without retry.
+func TestEmulator_sts(t *testing.T) {
+	emu := emulator.NewServer(t, emulator.WithSTSCredential("STS.id", "sts-secret", "sts-token"))
+
+	t.Run("static", func(t *testing.T) {
+		c := newClient(t, emu, func(o *rdapi.Options) { o.Credentials = rdapi.StaticCredentials("STS.id", "sts-secret", "sts-token") })
+		mustAdd(t, c, addInput("sts"))
+	})
+	t.Run("credentials-go", func(t *testing.T) {
+		cred, err := credentials.NewCredential(new(credentials.Config).
+			SetType("sts").SetAccessKeyId("STS.id").SetAccessKeySecret("sts-secret").SetSecurityToken("sts-token"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, emu, func(o *rdapi.Options) { o.Credentials = rdapi.CredentialsGo(cred) })
+		for _, err := range c.ListMessageContacts(context.Background(), rdapi.ListMessageContactsInput{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	t.Run("wrong token", func(t *testing.T) {
+		emu.ResetStats()
+		c := newClient(t, emu, func(o *rdapi.Options) { o.Credentials = rdapi.StaticCredentials("STS.id", "sts-secret", "stale") })
+		_, err := c.GetMessageContact(context.Background(), "c-0000000000000000")
+		var apiErr *rdapi.APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != "InvalidSecurityToken.MismatchWithAccessKey" {
+			t.Fatalf("err = %v", err)
+		}
+		if n := emu.Stats().Calls["GetMessageContact"]; n != 1 {
+			t.Errorf("%d attempts, want 1", n)
+		}
+	})
+	t.Run("missing token", func(t *testing.T) {
+		c := newClient(t, emu, func(o *rdapi.Options) { o.Credentials = rdapi.StaticCredentials("STS.id", "sts-secret", "") })
+		if _, err := c.GetMessageContact(context.Background(), "c-0000000000000000"); !rdapi.IsCode(err, "MissingSecurityToken") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+// TestEmulator_paging lists more contacts than fit on a page.
+func TestEmulator_paging(t *testing.T) {
+	emu := emulator.NewServer(t)
+	c := newClient(t, emu)
+	var want []string
+	for i := range 23 {
+		want = append(want, mustAdd(t, c, addInput(fmt.Sprintf("pg%c%c", 'a'+i/26, 'a'+i%26))))
+	}
+	for _, size := range []int{0, 5, 23, 100} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			emu.ResetStats()
+			var got []string
+			for mc, err := range c.ListMessageContacts(context.Background(), rdapi.ListMessageContactsInput{PageSize: size}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, mc.ContactID)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("contacts (-want +got):\n%s", diff)
+			}
+			wantCalls := 1
+			if size == 5 {
+				wantCalls = 5
+			}
+			if n := emu.Stats().Calls["ListMessageContacts"]; n != wantCalls {
+				t.Errorf("%d pages fetched, want %d", n, wantCalls)
+			}
+		})
+	}
+}
+
+// TestEmulator_parallelWriters: many goroutines writing at once all
+// succeed. With the default write limit the client never collides with
+// itself; writers without a limit (or separate clients, like separate
+// Terraform runs) collide and recover through 429 retries.
+func TestEmulator_parallelWriters(t *testing.T) {
+	const writers = 8
+	run := func(t *testing.T, clients []*rdapi.Client, prefix string) {
+		t.Helper()
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for i := range writers {
+			c := clients[i%len(clients)]
+			wg.Go(func() {
+				in := addInput(fmt.Sprintf("%s%c", prefix, 'a'+i))
+				out, err := c.AddMessageContact(context.Background(), in)
+				if err == nil {
+					_, err = c.AssociateMembers(context.Background(), out.ContactID, []string{emulator.DefaultDirectory().RootID})
+				}
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	slow := func(o *rdapi.Options) {
+		o.RetryWaitMin, o.RetryWaitMax, o.MaxRetries = 5*time.Millisecond, 50*time.Millisecond, 30
+	}
+
+	t.Run("one client, default limit", func(t *testing.T) {
+		emu := emulator.NewServer(t, emulator.WithMutationHold(5*time.Millisecond))
+		run(t, []*rdapi.Client{newClient(t, emu, slow)}, "one")
+		st := emu.Stats()
+		if st.Conflicts["AddMessageContact"]+st.Conflicts["AssociateMembers"] != 0 || st.MaxConcurrentMutations != 1 {
+			t.Errorf("the client collided with itself: %+v", st)
+		}
+		if emu.Len() != writers {
+			t.Errorf("%d contacts, want %d", emu.Len(), writers)
+		}
+	})
+	t.Run("unlimited and separate clients", func(t *testing.T) {
+		emu := emulator.NewServer(t, emulator.WithMutationHold(5*time.Millisecond))
+		unlimited := func(o *rdapi.Options) { o.MaxConcurrentWrites = -1 }
+		run(t, []*rdapi.Client{newClient(t, emu, slow, unlimited), newClient(t, emu, slow)}, "many")
+		if emu.Len() != writers {
+			t.Errorf("%d contacts, want %d", emu.Len(), writers)
+		}
+		for _, snap := range emu.Contacts() {
+			if len(snap.Members) != 1 {
+				t.Errorf("contact %s members %v", snap.Name, snap.Members)
+			}
+		}
+		t.Logf("conflicts absorbed by retries: %v", emu.Stats().Conflicts)
+	})
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
