@@ -137,14 +137,19 @@ import {
   id = "{{.ID}}"
 }
 {{end}}
+locals {
+  # Every contact, by the key used in the contacts output.
+  contacts = {
+{{- $w := maxKey .Contacts}}{{range .Contacts}}
+    {{pad .Key $w}} = resourcedirectory_message_contact.{{.Key}}
+{{- end}}
+  }
+}
+
 output "contacts" {
   description = "Each contact's ID and verification state."
   value = {
-    for key, contact in {
-{{- $w := maxKey .Contacts}}{{range .Contacts}}
-      {{pad .Key $w}} = resourcedirectory_message_contact.{{.Key}}
-{{- end}}
-    } : key => {
+    for key, contact in local.contacts : key => {
       id                    = contact.id
       status                = contact.status
       pending_email_address = contact.pending_email_address
@@ -187,12 +192,12 @@ func lineDiff(a, b string) []string {
 			ops = append(ops, op{' ', x[i]})
 			i++
 			j++
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			ops = append(ops, op{'+', y[j]})
-			j++
-		default:
+		case i < len(x) && (j == len(y) || lcs[i+1][j] >= lcs[i][j+1]):
 			ops = append(ops, op{'-', x[i]})
 			i++
+		default:
+			ops = append(ops, op{'+', y[j]})
+			j++
 		}
 	}
 	const context = 2

@@ -28,6 +28,10 @@ type emulatorProcess struct {
 	http    *http.Client
 }
 
+// asyncDelete is how long the emulator keeps a deleted contact in the
+// Deleting state.
+const asyncDelete = 2 * time.Second
+
 // startupTimeout bounds how long the emulator may take to print its URL.
 const startupTimeout = 30 * time.Second
 
@@ -45,15 +49,18 @@ func startEmulator(ctx context.Context, bin, logPath string) (*emulatorProcess, 
 		"-listen", "127.0.0.1:0",
 		"-access-key-id", emulator.DefaultAccessKeyID,
 		"-access-key-secret", emulator.DefaultAccessKeySecret,
+		// Like the real API, delete contacts asynchronously when they are not
+		// retained in the members, so that destroy visibly waits.
+		"-async-delete", asyncDelete.String(),
 	)
 	cmd.Stderr = logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		logFile.Close()
+		_ = logFile.Close()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		logFile.Close()
+		_ = logFile.Close()
 		return nil, fmt.Errorf("starting the emulator: %w", err)
 	}
 	e := &emulatorProcess{
@@ -96,7 +103,7 @@ func startEmulator(ctx context.Context, bin, logPath string) (*emulatorProcess, 
 // stop asks the emulator to shut down (SIGINT, which it handles gracefully)
 // and kills it if it has not exited after a few seconds.
 func (e *emulatorProcess) stop() error {
-	defer e.logFile.Close()
+	defer func() { _ = e.logFile.Close() }()
 	if err := e.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		_ = e.cmd.Process.Kill()
 	}

@@ -127,14 +127,13 @@ type gutterWriter struct {
 
 func (g *gutterWriter) Write(p []byte) (int, error) {
 	g.buf.Write(p)
+	// Print every complete line; an incomplete one waits for the next write.
 	for {
-		line, err := g.buf.ReadString('\n')
-		if err != nil {
-			// Incomplete line: keep it for the next write.
-			g.buf.Reset()
-			g.buf.WriteString(line)
+		i := bytes.IndexByte(g.buf.Bytes(), '\n')
+		if i < 0 {
 			return len(p), nil
 		}
+		line := g.buf.Next(i + 1)
 		g.n.printf("  %s %s", g.n.paint(ansiDim, "│"), line)
 	}
 }

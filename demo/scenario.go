@@ -135,13 +135,11 @@ type contactOutput struct {
 
 // outputs reads the contacts output.
 func (d *demo) outputs(ctx context.Context) (map[string]contactOutput, error) {
-	var out struct {
-		Value map[string]contactOutput `json:"value"`
-	}
+	var out map[string]contactOutput
 	if err := d.tofu.captureJSON(ctx, &out, "output", "-json", "contacts"); err != nil {
 		return nil, err
 	}
-	return out.Value, nil
+	return out, nil
 }
 
 // planFile runs `plan -detailed-exitcode -out=name` for the user to watch
@@ -196,9 +194,6 @@ func (d *demo) stepApply(ctx context.Context) error {
 	}
 	d.n.say("With dev_overrides in the CLI configuration there is no `tofu init`: OpenTofu uses the provider just built.")
 	if err := d.tofu.showOK(ctx, "apply", "-input=false", "-compact-warnings", "-auto-approve"); err != nil {
-		return err
-	}
-	if err := d.tofu.showOK(ctx, "output", "contacts"); err != nil {
 		return err
 	}
 	d.n.say("The API emails (and texts) every new address a verification link; until the recipient confirms, the " +
@@ -266,7 +261,8 @@ func (d *demo) stepVerify(ctx context.Context) error {
 	if err := d.check("the emulator recorded the verification", d.emu.verify(ctx, id, c.Email)); err != nil {
 		return err
 	}
-	d.n.say("A refresh-only apply records what changed on the API side; no resource is modified:")
+	d.n.say("A refresh-only apply records what changed on the API side; no resource is modified. OpenTofu " +
+		"also notes the bindings made in step 1 on the contacts' computed members attribute:")
 	if err := d.tofu.showOK(ctx, "apply", "-refresh-only", "-input=false", "-compact-warnings", "-auto-approve"); err != nil {
 		return err
 	}
@@ -509,15 +505,22 @@ func (d *demo) stepImport(ctx context.Context) error {
 
 // stepDestroy: destroy everything; the API holds no contact afterwards.
 func (d *demo) stepDestroy(ctx context.Context) error {
-	d.n.say("Destroying unbinds the contacts and deletes them. retain_contact_in_members_on_destroy defaults to " +
-		"false, so the member accounts stop receiving messages too; the provider waits until the API has " +
-		"finished deleting.")
+	d.n.say(fmt.Sprintf("Destroying unbinds the contacts and deletes them. retain_contact_in_members_on_destroy "+
+		"defaults to false, so the member accounts stop receiving messages too. The API then deletes "+
+		"asynchronously (the emulator takes %s) and the provider waits until each contact is gone.", asyncDelete))
 	start := time.Now()
 	if err := d.tofu.showOK(ctx, "destroy", "-input=false", "-compact-warnings", "-auto-approve"); err != nil {
 		return err
 	}
-	d.n.note("  destroyed in %s", time.Since(start).Round(100*time.Millisecond))
-	err := func() error {
+	elapsed := time.Since(start)
+	var err error
+	if elapsed < asyncDelete {
+		err = fmt.Errorf("destroy returned after %s, before the emulator could finish deleting", elapsed.Round(100*time.Millisecond))
+	}
+	if err := d.check(fmt.Sprintf("destroy waited for the asynchronous deletion (%s)", elapsed.Round(100*time.Millisecond)), err); err != nil {
+		return err
+	}
+	err = func() error {
 		var left []string
 		for c, err := range d.api.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{}) {
 			if err != nil {

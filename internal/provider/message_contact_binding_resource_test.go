@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -140,6 +141,16 @@ func (e *testEnv) directory() directoryIDs {
 // diagnostic's lines at any space.
 func diagText(s string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`))
+}
+
+// withRequiredProvider prepends the required_providers block that the test
+// framework adds to ordinary steps, but not to import steps that bring their
+// own configuration.
+func withRequiredProvider(config string) string {
+	host := cmp.Or(strings.TrimSuffix(os.Getenv(resource.EnvTfAccProviderHost), "/"), "registry.terraform.io")
+	namespace := cmp.Or(strings.TrimSuffix(os.Getenv(resource.EnvTfAccProviderNamespace), "/"), "hashicorp")
+	return fmt.Sprintf("terraform {\n  required_providers {\n    resourcedirectory = {\n      source = %q\n    }\n  }\n}\n\n%s",
+		host+"/"+namespace+"/resourcedirectory", config)
 }
 
 func TestMessageContactBindingResource_lifecycle(t *testing.T) {
@@ -311,7 +322,7 @@ func TestMessageContactBindingResource_importErrors(t *testing.T) {
 	badID := diagText("The import ID must be \"<contact_id>:<member_id>\"")
 	importStep := func(id string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
-			Config:        env.config(c, b),
+			Config:        withRequiredProvider(env.config(c, b)),
 			ResourceName:  b.addr(),
 			ImportState:   true,
 			ImportStateId: id,
@@ -333,7 +344,7 @@ func TestMessageContactBindingResource_importErrors(t *testing.T) {
 			importStep("c-0000000000000000:"+dir.root, regexp.MustCompile(`Cannot import non-existent remote object`)),
 			{
 				// The contact exists, but is not bound to the member.
-				Config:       env.config(c, b),
+				Config:       withRequiredProvider(env.config(c, b)),
 				ResourceName: b.addr(),
 				ImportState:  true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) {
@@ -537,13 +548,8 @@ func TestMessageContactBindingResource_timeouts(t *testing.T) {
 func TestMessageContactBindingResource_readAndDeleteTimeouts(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator("injects endless failures")
-	c := newContact("test")
-	b := bindTo("test", c, testRootID)
-	b.extra = "  timeouts {\n    read   = \"2s\"\n    delete = \"2s\"\n  }"
-	var (
-		id    string
-		start time.Time
-	)
+	const timeouts = "  timeouts {\n    read   = \"2s\"\n    delete = \"2s\"\n  }"
+	var start time.Time
 	failAll := func() {
 		start = time.Now()
 		env.emulated().SetServerErrorRate(1)
@@ -555,26 +561,31 @@ func TestMessageContactBindingResource_readAndDeleteTimeouts(t *testing.T) {
 		}
 	}
 	serverError := regexp.MustCompile(`ServiceUnavailable|InternalError`)
+
+	// Read: a refresh gives up at the read timeout. The contact is not in
+	// the configuration, so that only the binding is read.
+	readID := env.addTestContact("Readers")
+	b := bindingHCL{label: "test", contact: fmt.Sprintf("%q", readID), member: testRootID, extra: timeouts}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
+		CheckDestroy:             func(*terraform.State) error { return env.checkMembers(readID) },
 		Steps: []resource.TestStep{
-			{Config: env.config(c, b), Check: captureID(c.addr(), &id)},
+			{Config: env.config(b), Check: func(*terraform.State) error { return env.checkMembers(readID, testRootID) }},
 			{
-				// Read: a refresh gives up at the read timeout.
 				PreConfig:   failAll,
-				Config:      env.config(c, b),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Read Message Contact Binding.*(ServiceUnavailable|InternalError)`),
+				Config:      env.config(b),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Read Message Contact Binding.*` + serverError.String()),
 			},
-			{PreConfig: restore, Config: env.config(c, b), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{PreConfig: restore, Config: env.config(b), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 
 	// Delete runs without a refresh first, so that only the unbinding
 	// meets the failures.
+	var id string
 	c2 := newContact("second")
 	b2 := bindTo("second", c2, testProdFolderID)
-	b2.extra = b.extra
+	b2.extra = timeouts
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		CheckDestroy:             env.checkDestroyed,
@@ -703,7 +714,7 @@ func TestMessageContactBindingResource_examples(t *testing.T) {
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			Steps: []resource.TestStep{{
-				Config:          config,
+				Config:          withRequiredProvider(config),
 				ResourceName:    addr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportCommandWithID,

@@ -72,25 +72,27 @@ func mayHaveReachedServer(err error) bool {
 }
 
 // backoff returns the wait before retry number retry (1 for the first
-// retry): exponential growth from min, capped at max, with full jitter
-// above the floor min, then lengthened to the server's hint if that is
-// longer (bounded by maxServerHint).
+// retry). A server hint wins, even below min; without one the wait grows
+// exponentially from min, capped at max, jittered over its whole range
+// above min/2 so that writers who collided do not collide again.
 func backoff(min, max time.Duration, retry int, hint time.Duration, jitter func(int64) int64) time.Duration {
+	// A server hint says when the quota window reopens: wait that long plus
+	// up to a quarter more, so that throttled callers neither come back
+	// early nor all at the same instant.
+	if hint > 0 {
+		hint = minDuration(hint, maxServerHint)
+		return hint + time.Duration(jitter(int64(hint/4)+1))
+	}
+	// Otherwise exponential backoff with jitter from the first retry on:
+	// uniform in [min/2, min·2^(retry-1)], capped at max.
 	ceiling := max
 	if retry <= 62 {
 		if b := min << (retry - 1); b > 0 && b < max && b>>(retry-1) == min {
 			ceiling = b
 		}
 	}
-	wait := min
-	if span := int64(ceiling - min); span > 0 {
-		wait += time.Duration(jitter(span + 1))
-	}
-	hint = minDuration(hint, maxServerHint)
-	if hint > wait {
-		wait = hint
-	}
-	return wait
+	floor := min / 2
+	return floor + time.Duration(jitter(int64(ceiling-floor)+1))
 }
 
 func minDuration(a, b time.Duration) time.Duration {

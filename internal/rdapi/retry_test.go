@@ -182,17 +182,17 @@ func TestBackoff(t *testing.T) {
 		jitter func(int64) int64
 		want   time.Duration
 	}{
-		{"first retry floor", 1, 0, lowest, min},
+		{"first retry floor", 1, 0, lowest, min / 2},
 		{"first retry ceiling", 1, 0, highest, min},
 		{"second retry ceiling", 2, 0, highest, 200 * time.Millisecond},
 		{"third retry ceiling", 3, 0, highest, 400 * time.Millisecond},
-		{"third retry floor", 3, 0, lowest, min},
+		{"third retry floor", 3, 0, lowest, min / 2},
 		{"capped", 10, 0, highest, max},
 		{"huge attempt does not overflow", 200, 0, highest, max},
-		{"hint beyond jitter", 1, 1500 * time.Millisecond, lowest, 1500 * time.Millisecond},
+		{"hint shorter than the floor is honoured", 1, 30 * time.Millisecond, lowest, 30 * time.Millisecond},
+		{"hint plus jitter", 1, 400 * time.Millisecond, highest, 500 * time.Millisecond},
 		{"hint beyond max is honoured", 1, 10 * time.Second, lowest, 10 * time.Second},
 		{"hint capped", 1, time.Hour, lowest, maxServerHint},
-		{"jitter beyond hint", 3, 150 * time.Millisecond, highest, 400 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,8 +203,8 @@ func TestBackoff(t *testing.T) {
 	}
 	t.Run("default jitter stays in range", func(t *testing.T) {
 		for range 1000 {
-			if got := backoff(min, max, 4, 0, defaultJitter); got < min || got > 800*time.Millisecond {
-				t.Fatalf("backoff = %v outside [%v, 800ms]", got, min)
+			if got := backoff(min, max, 4, 0, defaultJitter); got < min/2 || got > 800*time.Millisecond {
+				t.Fatalf("backoff = %v outside [%v, 800ms]", got, min/2)
 			}
 		}
 	})

@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+const (
+	examplesDir     = "../../examples"
+	exampleContact  = contactType + ".example"
+	examplePlaceID  = "c-qL4HqKONzOM7abcd"
+	exampleContacts = "resources/" + contactType
+)
+
+// exampleContactInput mirrors examples/resources/.../resource.tf: the import
+// examples adopt a contact created with these values, and the import plans
+// are checked to be no-ops, so the two cannot drift apart silently.
+var exampleContactInput = rdapi.AddMessageContactInput{
+	Name:         "Ops",
+	EmailAddress: "ops@example.com",
+	PhoneNumber:  "86-13800138000",
+	Title:        "TechnicalDirector",
+	MessageTypes: []string{"AccountExpenses", "FaultMessage", "SecurityMessage"},
+}
+
+func readExample(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(examplesDir, rel))
+	if err != nil {
+		t.Fatalf("reading example: %v", err)
+	}
+	return string(b)
+}
+
+// exampleEnv starts an emulator and points the provider at it through the
+// environment only, as a user's pipeline would: the examples themselves
+// carry no endpoint and no credentials.
+func exampleEnv(t *testing.T) *testEnv {
+	t.Helper()
+	env := newTestEnv(t)
+	env.requireEmulator("the examples use fixed names and addresses")
+	clearCredentialEnv(t)
+	t.Setenv("ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", env.endpoint)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.accessKey)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", env.secretKey)
+	return env
+}
+
+func TestExamples_providerAndResource(t *testing.T) {
+	env := exampleEnv(t)
+	cfg := readExample(t, "provider/provider.tf") + "\n" + readExample(t, exampleContacts+"/resource.tf")
+
+	// import.sh holds the `terraform import` command; run it with the ID of
+	// the contact the example created.
+	script := readExample(t, exampleContacts+"/import.sh")
+	m := regexp.MustCompile(`(?m)^terraform import (\S+) (c-\S+)$`).FindStringSubmatch(script)
+	if m == nil {
+		t.Fatalf("import.sh has no `terraform import <address> <id>` line:\n%s", script)
+	}
+	if m[1] != exampleContact || m[2] != examplePlaceID {
+		t.Fatalf("import.sh imports %s %s, want %s %s", m[1], m[2], exampleContact, examplePlaceID)
+	}
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectString(exampleContact, "name", exampleContactInput.Name),
+					expectString(exampleContact, "status", rdapi.StatusVerifying),
+					statecheck.ExpectKnownOutputValue("contact_status", knownvalue.StringExact(rdapi.StatusVerifying)),
+				},
+			},
+			{
+				ResourceName:      m[1],
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					id, err := contactID(s, exampleContact)
+					return strings.Replace(m[2], examplePlaceID, id, 1), err
+				},
+			},
+		},
+	})
+}
+
+// testImportExample adopts a contact created out of band with the import
+// block of file.
+func testImportExample(t *testing.T, file string) {
+	env := exampleEnv(t)
+	out, err := env.client.AddMessageContact(context.Background(), exampleContactInput)
+	if err != nil {
+		t.Fatalf("creating the contact to import: %v", err)
+	}
+	block := readExample(t, exampleContacts+"/"+file)
+	if !strings.Contains(block, examplePlaceID) {
+		t.Fatalf("%s does not contain the placeholder ID %s", file, examplePlaceID)
+	}
+	cfg := readExample(t, "provider/provider.tf") + "\n" + readExample(t, exampleContacts+"/resource.tf") + "\n" +
+		strings.ReplaceAll(block, examplePlaceID, out.ContactID)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(exampleContact, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectString(exampleContact, "id", out.ContactID),
+				statecheck.ExpectKnownValue(exampleContact, tfjsonpath.New("send_verification"), knownvalue.Bool(true)),
+			},
+			Check: func(*terraform.State) error {
+				if n := env.emulated().Len(); n != 1 {
+					t.Errorf("the emulator holds %d contacts after the import, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestExamples_importByStringID(t *testing.T) { testImportExample(t, "import-by-string-id.tf") }
+
+func TestExamples_importByIdentity(t *testing.T) { testImportExample(t, "import-by-identity.tf") }
+
+// The examples must not pin the emulator: it is reached through the
+// environment only.
+func TestExamples_carryNoEndpointOrCredentials(t *testing.T) {
+	err := filepath.WalkDir(examplesDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, bad := range []string{"127.0.0.1", "localhost", emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret,
+			"access_key", "secret_key", "endpoint"} {
+			if strings.Contains(string(b), bad) {
+				t.Errorf("%s contains %q", p, bad)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,152 @@
+package provider
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+)
+
+// clearCredentialEnv removes every credential source of the environment for
+// the duration of the test, including the home directory's files.
+func clearCredentialEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range credentialEnvVars {
+		t.Setenv(k, "")
+	}
+	for _, k := range []string{"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", "RESOURCEDIRECTORYMASTER_ENDPOINT",
+		"ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("HOME", t.TempDir())
+}
+
+func TestProvider_invalidConfig(t *testing.T) {
+	c := newContact("test")
+	withProvider := func(lines string) string {
+		return fmt.Sprintf("provider \"resourcedirectory\" {\n  access_key = \"a\"\n  secret_key = \"b\"\n%s\n}\n%s", lines, c)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config:      withProvider(`  site = "mars"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Attribute site value must be one\s+of.*"china".*"international"`),
+			},
+			{
+				Config:      withProvider("  assume_role {\n    role_arn = \"acs:ram::1:role/r\"\n    session_expiration = 600\n  }"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`session_expiration\s+value\s+must\s+be\s+between\s+900\s+and\s+43200,\s+got:\s+600`),
+			},
+			{
+				Config:      withProvider("  assume_role {\n    role_arn = \"acs:ram::1:role/r\"\n    session_expiration = 50000\n  }"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`session_expiration\s+value\s+must\s+be\s+between\s+900\s+and\s+43200,\s+got:\s+50000`),
+			},
+			{
+				Config:      withProvider(`  max_retries = -1`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`max_retries\s+value\s+must\s+be\s+between\s+0\s+and\s+100`),
+			},
+			{
+				Config:      withProvider(`  endpoint = "http://resourcedirectory.example.com"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Endpoint.*resourcedirectory.example.com`),
+			},
+		},
+	})
+}
+
+func TestProvider_incompleteAccessKey(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config:      "provider \"resourcedirectory\" {\n  access_key = \"a\"\n}\n" + newContact("test").String(),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Incomplete Access Key.*secret_key`),
+		}},
+	})
+}
+
+func TestProvider_noCredentialsFound(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config:   "provider \"resourcedirectory\" {}\n" + newContact("test").String(),
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Find Credentials.*ALIBABA_CLOUD_ACCESS_KEY_ID.*OIDC.*` +
+				`CLI profile.*credentials file.*ECS RAM role.*credentials URI.*To fix this`),
+		}},
+	})
+}
+
+func TestProvider_unknownConfigValue(t *testing.T) {
+	env := newTestEnv(t)
+	c := newContact("test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input = %q
+}
+
+provider "resourcedirectory" {
+  endpoint   = terraform_data.endpoint.output
+  access_key = %q
+  secret_key = %q
+}
+%s`, env.endpoint, env.accessKey, env.secretKey, c),
+			ExpectError: regexp.MustCompile(`(?s)Unknown Provider Configuration Value.*endpoint is unknown`),
+		}},
+	})
+}
+
+func TestProvider_profileCredentials(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator("writes the emulator's keys into a CLI profile")
+	clearCredentialEnv(t)
+	file := writeFile(t, filepath.Join(t.TempDir(), "config.json"), fmt.Sprintf(`{
+  "current": "default",
+  "profiles": [
+    {"name": "default", "mode": "AK", "access_key_id": "wrong", "access_key_secret": "wrong"},
+    {"name": "emulator", "mode": "AK", "access_key_id": %q, "access_key_secret": %q}
+  ]
+}`, env.accessKey, env.secretKey))
+	c := newContact("test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"resourcedirectory\" {\n  endpoint = %q\n  profile = \"emulator\"\n  shared_credentials_file = %q\n}\n%s",
+				env.endpoint, file, c),
+			ConfigStateChecks: contactChecks(c),
+		}},
+	})
+}
+
+func TestProvider_stsCredentials(t *testing.T) {
+	const id, secret, token = "sts-key-id", "sts-key-secret", "sts-security-token"
+	env := newTestEnv(t, emulator.WithSTSCredential(id, secret, token))
+	env.requireEmulator("issues an STS credential")
+	c := newContact("test")
+	provider := func(tok string) string {
+		return fmt.Sprintf("provider \"resourcedirectory\" {\n  endpoint = %q\n  access_key = %q\n  secret_key = %q\n  security_token = %q\n}\n",
+			env.endpoint, id, secret, tok)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: provider("not-the-token") + c.String(), ExpectError: regexp.MustCompile(`InvalidSecurityToken`)},
+			{Config: provider(token) + c.String(), ConfigStateChecks: contactChecks(c)},
+		},
+	})
+}
