@@ -119,8 +119,8 @@ func (e *emulatorProcess) stop() error {
 		return nil
 	case <-time.After(5 * time.Second):
 		_ = e.cmd.Process.Kill()
-		<-e.done
-		return fmt.Errorf("the emulator did not stop within 5s of SIGINT and was killed (see %s)", e.logPath)
+		waitErr := <-e.done
+		return fmt.Errorf("the emulator did not stop within 5s of SIGINT and was killed (%v; see %s)", waitErr, e.logPath)
 	}
 }
 

@@ -59,15 +59,23 @@ grep -q "\"${provider_name}\":{" "${work}/schema.json" || {
 echo "==> Formatting examples/"
 "${TOFU}" fmt -recursive examples/
 
+# tfplugindocs logs every file it touches; its output is shown on failure.
 echo "==> Generating docs/ with tfplugindocs"
 "${TFPLUGINDOCS}" generate \
 	--provider-dir "${root}" \
 	--provider-name "${provider_name}" \
 	--rendered-provider-name "Resource Directory" \
-	--providers-schema "${work}/schema.json"
+	--providers-schema "${work}/schema.json" >"${work}/generate.log" 2>&1 || {
+	cat "${work}/generate.log" >&2
+	exit 1
+}
 
-echo "==> Validating docs/"
+echo "==> Validating docs/ against the registry's rules"
 "${TFPLUGINDOCS}" validate \
 	--provider-dir "${root}" \
 	--provider-name "${provider_name}" \
-	--providers-schema "${work}/schema.json"
+	--providers-schema "${work}/schema.json" >"${work}/validate.log" 2>&1 || {
+	cat "${work}/validate.log" >&2
+	exit 1
+}
+find docs -name '*.md' | sort | sed 's/^/    /'

@@ -643,3 +643,76 @@ func TestMessageContactResource_timeouts(t *testing.T) {
 		},
 	})
 }
+
+func TestMessageContactResource_invalidInputs(t *testing.T) {
+	env := newTestEnv(t)
+	c := newContact("test")
+	tests := []struct {
+		name   string
+		change func(c *contactHCL)
+		want   string
+	}{
+		{"name too short", func(c *contactHCL) { c.name = "a" }, `name\s+must\s+be\s+2\s+to\s+12\s+characters`},
+		{"name too long", func(c *contactHCL) { c.name = "abcdefghijklm" }, `name\s+must\s+be\s+2\s+to\s+12\s+characters`},
+		{"name with digits", func(c *contactHCL) { c.name = "ops1" }, `English\s+letters\s+or\s+Chinese\s+characters\s+only`},
+		{"name with a space", func(c *contactHCL) { c.name = "on call" }, `English\s+letters\s+or\s+Chinese\s+characters\s+only`},
+		{"email without domain", func(c *contactHCL) { c.email = "ops@" }, `Invalid\s+Email\s+Address`},
+		{"email with display name", func(c *contactHCL) { c.email = "Ops <ops@example.com>" }, `Invalid\s+Email\s+Address`},
+		{"phone without country code", func(c *contactHCL) { c.phone = "13800138000" }, `<country\s+code>-<number>`},
+		{"phone outside China", func(c *contactHCL) { c.phone = "1-2025550123" }, `Unsupported\s+Phone\s+Country\s+Code`},
+		{"phone not a mobile number", func(c *contactHCL) { c.phone = "86-2038001380" }, `11-digit\s+mainland\s+China\s+mobile`},
+		{"unknown title", func(c *contactHCL) { c.title = "CTO" }, `title\s+value\s+must\s+be\s+one\s+of.*FinanceDirector`},
+		{"no message types", func(c *contactHCL) { c.messageTypes = nil }, `message_types\s+set\s+must\s+contain\s+at\s+least\s+1`},
+		{"unknown message type", func(c *contactHCL) { c.messageTypes = []string{"AccountExpenses", "Spam"} }, `must\s+be\s+one\s+of.*ServiceMessage`},
+	}
+	var steps []resource.TestStep
+	for _, tt := range tests {
+		steps = append(steps, resource.TestStep{
+			Config:      env.config(c.with(tt.change)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)` + tt.want),
+		})
+	}
+	steps = append(steps,
+		// An import ID that is not a contact ID is refused before any call.
+		resource.TestStep{Config: env.config(c)},
+		resource.TestStep{
+			ResourceName:  c.addr(),
+			ImportState:   true,
+			ImportStateId: "ops@example.com",
+			ExpectError:   regexp.MustCompile(`(?s)Invalid Message Contact ID.*"ops@example.com"`),
+		},
+	)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps:                    steps,
+	})
+}
+
+func TestMessageContactResource_apiErrorOnArgument(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator("injects the API's validation errors")
+	c := newContact("test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { env.emulated().FailNext("AddMessageContact", "InvalidParameter.EmailAddress", 1) },
+				Config:    env.config(c),
+				// The error is attached to email_address and carries the
+				// API's code and RequestId.
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create Message Contact.*with resourcedirectory_message_contact.test,.*` +
+					`email_address.*Code: InvalidParameter.EmailAddress.*RequestId: [0-9A-F-]{36}`),
+			},
+			{Config: env.config(c)},
+			{
+				PreConfig: func() { env.emulated().FailNext("UpdateMessageContact", "InvalidParameter.Title", 1) },
+				Config:    env.config(c.with(func(c *contactHCL) { c.title = "Other" })),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Update Message Contact.*` +
+					`title.*Code: InvalidParameter.Title`),
+			},
+		},
+	})
+}
