@@ -88,6 +88,9 @@ type contactView struct {
 // what the API reports. This is correct whether the API echoes the submitted
 // or the last verified value while a change is pending.
 func (v contactView) effectiveEmail() string {
+	if v.PendingEmail != "" {
+		return v.PendingEmail
+	}
 	return v.EmailAddress
 }
 

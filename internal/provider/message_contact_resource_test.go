@@ -177,15 +177,19 @@ func TestMessageContactResource_lifecycle(t *testing.T) {
 
 func TestMessageContactResource_pendingVerification(t *testing.T) {
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
-		env.requireEmulator("completes verifications through the emulator hook")
 		c := newContact("test")
 		c.phone = phoneA
 		addr := c.addr()
 		changed := c.with(func(c *contactHCL) { c.email = "new@example.com"; c.phone = phoneB })
 		var id string
+		// Steps from the first verification on need the emulator's hook; the
+		// real API only lets a human verify, so they are skipped there.
 		verify := func(target string) func() {
 			return func() {
-				if err := env.emulated().Verify(id, target); err != nil {
+				if env.emu == nil {
+					return
+				}
+				if err := env.emu.Verify(id, target); err != nil {
 					t.Fatalf("verifying %s: %v", target, err)
 				}
 			}
@@ -215,6 +219,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 					},
 				},
 				{
+					SkipFunc:         env.skipOnRealAPI,
 					PreConfig:        verify(c.email),
 					Config:           env.config(c),
 					ConfigPlanChecks: emptyPlan,
@@ -226,6 +231,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 					},
 				},
 				{
+					SkipFunc:         env.skipOnRealAPI,
 					PreConfig:        verify(phoneA),
 					Config:           env.config(c),
 					ConfigPlanChecks: emptyPlan,
@@ -235,6 +241,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 						expectNull(addr, "pending_phone_number")),
 				},
 				{
+					SkipFunc: env.skipOnRealAPI,
 					// A change of both targets: in place, both pending, both sent.
 					Config: env.config(changed),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -248,8 +255,9 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 						expectString(addr, "pending_phone_number", phoneB)),
 					Check: env.expectSends(2, 2),
 				},
-				{Config: env.config(changed), ConfigPlanChecks: emptyPlan},
+				{SkipFunc: env.skipOnRealAPI, Config: env.config(changed), ConfigPlanChecks: emptyPlan},
 				{
+					SkipFunc:         env.skipOnRealAPI,
 					PreConfig:        func() { verify(changed.email)(); verify(phoneB)() },
 					Config:           env.config(changed),
 					ConfigPlanChecks: emptyPlan,
@@ -259,6 +267,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 						expectNull(addr, "pending_phone_number")),
 				},
 				{
+					SkipFunc: env.skipOnRealAPI,
 					// A name change keeps status and pending attributes
 					// known in the plan and sends nothing.
 					Config: env.config(changed.with(func(c *contactHCL) { c.name = randomName() })),
@@ -276,25 +285,26 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 }
 
 func TestMessageContactResource_sendVerificationDisabled(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator("counts verification sends")
-	c := newContact("test")
-	c.phone = phoneA
-	c.sendVerification = ptr(false)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:            env.config(c),
-				ConfigStateChecks: []statecheck.StateCheck{expectString(c.addr(), "pending_email_address", c.email)},
-				Check:             env.expectSends(0, 0),
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("counts verification sends")
+		c := newContact("test")
+		c.phone = phoneA
+		c.sendVerification = ptr(false)
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{
+					Config:            env.config(c),
+					ConfigStateChecks: []statecheck.StateCheck{expectString(c.addr(), "pending_email_address", c.email)},
+					Check:             env.expectSends(0, 0),
+				},
+				{
+					Config: env.config(c.with(func(c *contactHCL) { c.email = "other@example.com" })),
+					Check:  env.expectSends(0, 0),
+				},
 			},
-			{
-				Config: env.config(c.with(func(c *contactHCL) { c.email = "other@example.com" })),
-				Check:  env.expectSends(0, 0),
-			},
-		},
+		})
 	})
 }
 
@@ -433,39 +443,40 @@ func TestMessageContactResource_sendLimit(t *testing.T) {
 }
 
 func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
-	env := newTestEnv(t)
-	c := newContact("test")
-	out, err := env.client.AddMessageContact(context.Background(), rdapi.AddMessageContactInput{
-		Name: c.name, EmailAddress: "holder@example.com", Title: "CEO", MessageTypes: []string{"ServiceMessage"},
-	})
-	if err != nil {
-		t.Fatalf("adding the contact that holds the name: %v", err)
-	}
-	t.Cleanup(func() {
-		retain := true
-		_, _ = env.client.DeleteMessageContact(context.Background(),
-			rdapi.DeleteMessageContactInput{ContactID: out.ContactID, RetainContactInMembers: &retain})
-	})
-	id := regexp.QuoteMeta(out.ContactID)
-	other := newContact("other")
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		c := newContact("test")
+		out, err := env.client.AddMessageContact(context.Background(), rdapi.AddMessageContactInput{
+			Name: c.name, EmailAddress: "holder@example.com", Title: "CEO", MessageTypes: []string{"ServiceMessage"},
+		})
+		if err != nil {
+			t.Fatalf("adding the contact that holds the name: %v", err)
+		}
+		t.Cleanup(func() {
+			retain := true
+			_, _ = env.client.DeleteMessageContact(context.Background(),
+				rdapi.DeleteMessageContactInput{ContactID: out.ContactID, RetainContactInMembers: &retain})
+		})
+		id := regexp.QuoteMeta(out.ContactID)
+		other := newContact("other")
 
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		Steps: []resource.TestStep{
-			{
-				Config: env.config(c),
-				ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*` +
-					`terraform import resourcedirectory_message_contact.<name> ` + id + `.*import \{`),
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{
+				{
+					Config: env.config(c),
+					ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*` +
+						`terraform import resourcedirectory_message_contact.<name> ` + id + `.*import \{`),
+				},
+				{
+					// On rename, the error names the holder too.
+					Config: env.config(other),
+				},
+				{
+					Config:      env.config(other.with(func(o *contactHCL) { o.name = c.name })),
+					ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*Choose another name`),
+				},
 			},
-			{
-				// On rename, the error names the holder too.
-				Config: env.config(other),
-			},
-			{
-				Config:      env.config(other.with(func(o *contactHCL) { o.name = c.name })),
-				ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*Choose another name`),
-			},
-		},
+		})
 	})
 }
 
@@ -498,90 +509,94 @@ func TestMessageContactResource_asyncDelete(t *testing.T) {
 }
 
 func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
-	env := newTestEnv(t, emulator.WithAsyncDelete(300*time.Millisecond))
-	env.requireEmulator("makes an asynchronous deletion fail")
-	c := newContact("test")
-	accounts := env.emulated().Directory().Accounts
-	if len(accounts) < 2 {
-		t.Fatalf("the default directory has %d accounts, want at least 2", len(accounts))
-	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			{Config: env.config(c)},
-			{
-				PreConfig: func() {
-					env.emulated().FailNextDeletion([]emulator.FailReason{
-						{AccountID: accounts[0].ID, MessageTypes: []string{"AccountExpenses"}},
-						{AccountID: accounts[1].ID, MessageTypes: []string{"FaultMessage", "SecurityMessage"}},
-					})
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("makes an asynchronous deletion fail")
+		c := newContact("test")
+		accounts := env.emulated().Directory().Accounts
+		if len(accounts) < 2 {
+			t.Fatalf("the default directory has %d accounts, want at least 2", len(accounts))
+		}
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{Config: env.config(c)},
+				{
+					PreConfig: func() {
+						env.emulated().FailNextDeletion([]emulator.FailReason{
+							{AccountID: accounts[0].ID, MessageTypes: []string{"AccountExpenses"}},
+							{AccountID: accounts[1].ID, MessageTypes: []string{"FaultMessage", "SecurityMessage"}},
+						})
+					},
+					Config: env.providerHCL(),
+					ExpectError: regexp.MustCompile(`(?s)Message Contact Deletion Failed.*` +
+						regexp.QuoteMeta(accounts[0].ID) + `: message types AccountExpenses.*` +
+						regexp.QuoteMeta(accounts[1].ID) + `: message types FaultMessage, SecurityMessage`),
 				},
-				Config: env.providerHCL(),
-				ExpectError: regexp.MustCompile(`(?s)Message Contact Deletion Failed.*` +
-					regexp.QuoteMeta(accounts[0].ID) + `: message types AccountExpenses.*` +
-					regexp.QuoteMeta(accounts[1].ID) + `: message types FaultMessage, SecurityMessage`),
+				// The contact is still managed; the final destroy succeeds.
+				{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
 			},
-			// The contact is still managed; the final destroy succeeds.
-			{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
-		},
-	})
+		})
+	}, emulator.WithAsyncDelete(300*time.Millisecond))
 }
 
 func TestMessageContactResource_retainOnDestroy(t *testing.T) {
-	env := newTestEnv(t, emulator.WithAsyncDelete(time.Hour))
-	env.requireEmulator("checks that no asynchronous deletion is started")
-	c := newContact("test")
-	c.retain = ptr(true)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy: func(s *terraform.State) error {
-			if n := env.emulated().Stats().Calls["GetMessageContactDeletionStatus"]; n != 0 {
-				return fmt.Errorf("polled the deletion status %d times for a synchronous deletion", n)
-			}
-			return env.checkDestroyed(s)
-		},
-		Steps: []resource.TestStep{{Config: env.config(c)}},
-	})
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("checks that no asynchronous deletion is started")
+		c := newContact("test")
+		c.retain = ptr(true)
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy: func(s *terraform.State) error {
+				if n := env.emulated().Stats().Calls["GetMessageContactDeletionStatus"]; n != 0 {
+					return fmt.Errorf("polled the deletion status %d times for a synchronous deletion", n)
+				}
+				return env.checkDestroyed(s)
+			},
+			Steps: []resource.TestStep{{Config: env.config(c)}},
+		})
+	}, emulator.WithAsyncDelete(time.Hour))
 }
 
 func TestMessageContactResource_readAfterCreate(t *testing.T) {
-	env := newTestEnv(t, emulator.WithReadAfterCreateDelay(600*time.Millisecond))
-	env.requireEmulator("delays read-after-create")
-	c := newContact("test")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
-		Steps:                    []resource.TestStep{{Config: env.config(c), ConfigStateChecks: contactChecks(c)}},
-	})
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("delays read-after-create")
+		c := newContact("test")
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps:                    []resource.TestStep{{Config: env.config(c), ConfigStateChecks: contactChecks(c)}},
+		})
+	}, emulator.WithReadAfterCreateDelay(600*time.Millisecond))
 }
 
 func TestMessageContactResource_throttlingRetried(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator("injects throttling")
-	c := newContact("test")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				emu := env.emulated()
-				emu.FailNext("AddMessageContact", "Throttling.User", 1)
-				emu.FailNext("AddMessageContact", rdapi.CodeConcurrentCall, 1)
-				emu.FailNext("GetMessageContact", "ServiceUnavailable", 1)
-			},
-			Config:            env.config(c),
-			ConfigStateChecks: contactChecks(c),
-			Check: func(*terraform.State) error {
-				if got := env.emulated().Stats().Calls["AddMessageContact"]; got != 3 {
-					return fmt.Errorf("AddMessageContact calls: got %d, want 3 (two retries)", got)
-				}
-				if env.emulated().Len() != 1 {
-					return fmt.Errorf("the emulator holds %d contacts, want 1", env.emulated().Len())
-				}
-				return nil
-			},
-		}},
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("injects throttling")
+		c := newContact("test")
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{{
+				PreConfig: func() {
+					emu := env.emulated()
+					emu.FailNext("AddMessageContact", "Throttling.User", 1)
+					emu.FailNext("AddMessageContact", rdapi.CodeConcurrentCall, 1)
+					emu.FailNext("GetMessageContact", "ServiceUnavailable", 1)
+				},
+				Config:            env.config(c),
+				ConfigStateChecks: contactChecks(c),
+				Check: func(*terraform.State) error {
+					if got := env.emulated().Stats().Calls["AddMessageContact"]; got != 3 {
+						return fmt.Errorf("AddMessageContact calls: got %d, want 3 (two retries)", got)
+					}
+					if env.emulated().Len() != 1 {
+						return fmt.Errorf("the emulator holds %d contacts, want 1", env.emulated().Len())
+					}
+					return nil
+				},
+			}},
+		})
 	})
 }
 
@@ -603,45 +618,46 @@ func setEmulator(t *testing.T, emu *emulator.Server, settings map[string]any) {
 }
 
 func TestMessageContactResource_timeouts(t *testing.T) {
-	env := newTestEnv(t, emulator.WithAsyncDelete(time.Hour))
-	env.requireEmulator("injects endless failures")
-	c := newContact("test")
-	c.extra = "  timeouts {\n    create = \"2s\"\n    read   = \"2s\"\n    delete = \"2s\"\n  }"
-	var start time.Time
-	failAll := func() {
-		start = time.Now()
-		env.emulated().SetServerErrorRate(1)
-	}
-	restore := func() {
-		env.emulated().SetServerErrorRate(0)
-		// Generous bound: a 2s timeout, plus the CLI's own work.
-		if took := time.Since(start); took > 30*time.Second {
-			t.Errorf("the failing operation took %s despite a 2s timeout", took)
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("injects endless failures")
+		c := newContact("test")
+		c.extra = "  timeouts {\n    create = \"2s\"\n    read   = \"2s\"\n    delete = \"2s\"\n  }"
+		var start time.Time
+		failAll := func() {
+			start = time.Now()
+			env.emulated().SetServerErrorRate(1)
 		}
-	}
-	serverError := regexp.MustCompile(`ServiceUnavailable|InternalError`)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			// Create: retries stop at the create timeout.
-			{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
-			{PreConfig: restore, Config: env.config(c), ConfigStateChecks: contactChecks(c)},
-			// Read: a refresh gives up at the read timeout.
-			{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
-			// Delete: the wait for an asynchronous deletion stops at the
-			// delete timeout and says so.
-			{
-				PreConfig:   restore,
-				Config:      env.providerHCL(),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Delete Message Contact.*delete timeout expired`),
+		restore := func() {
+			env.emulated().SetServerErrorRate(0)
+			// Generous bound: a 2s timeout, plus the CLI's own work.
+			if took := time.Since(start); took > 30*time.Second {
+				t.Errorf("the failing operation took %s despite a 2s timeout", took)
+			}
+		}
+		serverError := regexp.MustCompile(`ServiceUnavailable|InternalError`)
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				// Create: retries stop at the create timeout.
+				{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
+				{PreConfig: restore, Config: env.config(c), ConfigStateChecks: contactChecks(c)},
+				// Read: a refresh gives up at the read timeout.
+				{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
+				// Delete: the wait for an asynchronous deletion stops at the
+				// delete timeout and says so.
+				{
+					PreConfig:   restore,
+					Config:      env.providerHCL(),
+					ExpectError: regexp.MustCompile(`(?s)Unable to Delete Message Contact.*delete timeout expired`),
+				},
+				{
+					PreConfig: func() { setEmulator(t, env.emulated(), map[string]any{"async_delete": "0s"}) },
+					Config:    env.providerHCL(),
+				},
 			},
-			{
-				PreConfig: func() { setEmulator(t, env.emulated(), map[string]any{"async_delete": "0s"}) },
-				Config:    env.providerHCL(),
-			},
-		},
-	})
+		})
+	}, emulator.WithAsyncDelete(time.Hour))
 }
 
 func TestMessageContactResource_invalidInputs(t *testing.T) {
@@ -691,28 +707,74 @@ func TestMessageContactResource_invalidInputs(t *testing.T) {
 }
 
 func TestMessageContactResource_apiErrorOnArgument(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator("injects the API's validation errors")
-	c := newContact("test")
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6Factories,
-		CheckDestroy:             env.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { env.emulated().FailNext("AddMessageContact", "InvalidParameter.EmailAddress", 1) },
-				Config:    env.config(c),
-				// The error is attached to email_address and carries the
-				// API's code and RequestId.
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Message Contact.*with resourcedirectory_message_contact.test,.*` +
-					`email_address.*Code: InvalidParameter.EmailAddress.*RequestId: [0-9A-F-]{36}`),
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("injects the API's validation errors")
+		c := newContact("test")
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{
+					PreConfig: func() { env.emulated().FailNext("AddMessageContact", "InvalidParameter.EmailAddress", 1) },
+					Config:    env.config(c),
+					// The error is attached to email_address and carries the
+					// API's code and RequestId.
+					ExpectError: regexp.MustCompile(`(?s)Unable to Create Message Contact.*with resourcedirectory_message_contact.test,.*` +
+						`email_address.*Code: InvalidParameter.EmailAddress.*RequestId: [0-9A-F-]{36}`),
+				},
+				{Config: env.config(c)},
+				{
+					PreConfig: func() { env.emulated().FailNext("UpdateMessageContact", "InvalidParameter.Title", 1) },
+					Config:    env.config(c.with(func(c *contactHCL) { c.title = "Other" })),
+					ExpectError: regexp.MustCompile(`(?s)Unable to Update Message Contact.*` +
+						`title.*Code: InvalidParameter.Title`),
+				},
 			},
-			{Config: env.config(c)},
-			{
-				PreConfig: func() { env.emulated().FailNext("UpdateMessageContact", "InvalidParameter.Title", 1) },
-				Config:    env.config(c.with(func(c *contactHCL) { c.title = "Other" })),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Update Message Contact.*` +
-					`title.*Code: InvalidParameter.Title`),
-			},
-		},
+		})
 	})
+}
+
+func TestMessageContactResource_createFailureKeepsID(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("hides a new contact from reads")
+		c := newContact("test")
+		c.extra = "  timeouts {\n    create = \"2s\"\n  }"
+		var first string
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{
+					// The contact is created but never becomes readable in time.
+					Config:      env.config(c),
+					ExpectError: regexp.MustCompile(`(?s)Unable to Read Message Contact After Create.*c-`),
+				},
+				{
+					// The ID was saved: Terraform replaces the (tainted) contact
+					// instead of leaving it orphaned.
+					PreConfig: func() {
+						contacts := env.emulated().Contacts()
+						if len(contacts) != 1 {
+							t.Fatalf("the emulator holds %d contacts, want 1", len(contacts))
+						}
+						first = contacts[0].ID
+						setEmulator(t, env.emulated(), map[string]any{"read_after_create_delay": "0s"})
+					},
+					Config: env.config(c),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(c.addr(), plancheck.ResourceActionDestroyBeforeCreate),
+					}},
+					Check: func(s *terraform.State) error {
+						if _, ok := env.emulated().Contact(first); ok {
+							return fmt.Errorf("the first contact %s was orphaned", first)
+						}
+						if n := env.emulated().Len(); n != 1 {
+							return fmt.Errorf("the emulator holds %d contacts, want 1", n)
+						}
+						return nil
+					},
+				},
+			},
+		})
+	}, emulator.WithReadAfterCreateDelay(time.Hour))
 }

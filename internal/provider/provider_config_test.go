@@ -1,14 +1,20 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
 // clearCredentialEnv removes every credential source of the environment for
@@ -148,5 +154,64 @@ func TestProvider_stsCredentials(t *testing.T) {
 			{Config: provider("not-the-token") + c.String(), ExpectError: regexp.MustCompile(`InvalidSecurityToken`)},
 			{Config: provider(token) + c.String(), ConfigStateChecks: contactChecks(c)},
 		},
+	})
+}
+
+func TestLogAPIEventLevels(t *testing.T) {
+	tests := []struct {
+		name      string
+		ev        rdapi.LogEvent
+		wantLevel string
+	}{
+		{"success", rdapi.LogEvent{Action: "GetMessageContact", Attempt: 1, StatusCode: 200, RequestID: "R1"}, "debug"},
+		{"throttled, retrying", rdapi.LogEvent{Action: "AddMessageContact", Attempt: 1, StatusCode: 400,
+			Code: "Throttling.User", Retrying: true, Wait: time.Second}, "warn"},
+		{"concurrent call", rdapi.LogEvent{Action: "DeleteMessageContact", Attempt: 2, StatusCode: 429,
+			Code: rdapi.CodeConcurrentCall}, "warn"},
+		{"server error, retrying", rdapi.LogEvent{Action: "GetMessageContact", Attempt: 1, StatusCode: 500,
+			Code: "InternalError", Retrying: true}, "debug"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logAPIEvent(tflogtest.RootLogger(context.Background(), &buf), tt.ev)
+			entries, err := tflogtest.MultilineJSONDecode(&buf)
+			if err != nil || len(entries) != 1 {
+				t.Fatalf("log entries: %v, %v", entries, err)
+			}
+			e := entries[0]
+			if e["@level"] != tt.wantLevel {
+				t.Errorf("level = %v, want %s", e["@level"], tt.wantLevel)
+			}
+			if e["action"] != tt.ev.Action || e["attempt"] != float64(tt.ev.Attempt) {
+				t.Errorf("entry lacks action/attempt: %v", e)
+			}
+			if tt.ev.Code != "" && e["error_code"] != tt.ev.Code {
+				t.Errorf("error_code = %v, want %s", e["error_code"], tt.ev.Code)
+			}
+		})
+	}
+}
+
+func TestProvider_maxRetriesZeroDisablesRetries(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator("injects throttling")
+	c := newContact("test")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{{
+			PreConfig:   func() { env.emulated().FailNext("AddMessageContact", "Throttling.User", 1) },
+			Config:      env.providerHCL("max_retries = 0") + c.String(),
+			ExpectError: regexp.MustCompile(`Throttling.User`),
+		}, {
+			Config: env.providerHCL("max_retries = 0") + c.String(),
+			Check: func(*terraform.State) error {
+				if got := env.emulated().Stats().Calls["AddMessageContact"]; got != 2 {
+					return fmt.Errorf("AddMessageContact calls: got %d, want 2 (no retry of the throttled one)", got)
+				}
+				return nil
+			},
+		}},
 	})
 }
