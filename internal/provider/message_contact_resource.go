@@ -299,6 +299,10 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing it from state")
 		resp.State.RemoveResource(ctx)
+		// NOTE: the framework (v1.19) insists on a non-null identity after
+		// every successful Read, even a removal; CLIs without identity
+		// support (Terraform < 1.12) send none, so set it here.
+		setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Read Message Contact", err.Error())
