@@ -97,6 +97,11 @@ type Options struct {
 	// means unlimited. Reads are never limited. Retries still absorb
 	// conflicts with writers outside this client.
 	MaxConcurrentWrites int
+	// RateLimit paces this client's attempts per action, in calls per
+	// second, so that many concurrent reads stay under the API's quota
+	// instead of being throttled; 0 means DefaultRateLimit and a negative
+	// value disables pacing.
+	RateLimit float64
 	// Logger, when set, receives one event per attempt, on the calling
 	// goroutine and with the call's context (so tflog fields set by the
 	// caller apply); concurrent calls invoke it concurrently. Events never
@@ -229,9 +234,13 @@ func New(o Options) (*Client, error) {
 	if nonce == nil {
 		nonce = randomNonce
 	}
+	rateLimit := o.RateLimit
+	if rateLimit == 0 {
+		rateLimit = DefaultRateLimit
+	}
 	c.http = &http.Client{
 		Timeout:   timeout,
-		Transport: &signer{next: next, creds: o.Credentials, now: c.now, nonce: nonce},
+		Transport: newPacer(&signer{next: next, creds: o.Credentials, now: c.now, nonce: nonce}, rateLimit),
 		// A redirect would be re-sent unsigned (or with a stale signature);
 		// hand the 3xx to the decoder instead.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

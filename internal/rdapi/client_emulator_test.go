@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -355,6 +356,40 @@ func TestEmulator_rateLimit(t *testing.T) {
 	}
 	if throttled == 0 || emu.Stats().Throttled["GetMessageContact"] != throttled {
 		t.Errorf("client saw %d throttles, emulator counted %v", throttled, emu.Stats().Throttled)
+	}
+}
+
+// TestEmulator_pacing: a burst of concurrent reads, as a refresh at
+// Terraform's default parallelism sends, stays under the API's documented
+// 20 calls/s quota: nothing is throttled and nothing needs a retry.
+func TestEmulator_pacing(t *testing.T) {
+	emu := emulator.NewServer(t) // default quota: 20 calls/s per action
+	var retries atomic.Int32
+	c := newClient(t, emu, func(o *rdapi.Options) {
+		o.Logger = func(_ context.Context, ev rdapi.LogEvent) {
+			if ev.Retrying {
+				retries.Add(1)
+			}
+		}
+	})
+	id := mustAdd(t, c, addInput("tom"))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 10)
+	for range 45 {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if _, err := c.GetMessageContact(context.Background(), id); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := emu.Stats().Throttled["GetMessageContact"]; n != 0 || retries.Load() != 0 {
+		t.Errorf("%d reads throttled, %d retries; want none", n, retries.Load())
+	}
+	if n := emu.Stats().Calls["GetMessageContact"]; n != 45 {
+		t.Errorf("%d GetMessageContact calls, want 45", n)
 	}
 }
 

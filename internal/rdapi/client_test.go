@@ -311,7 +311,7 @@ func TestRetry_disabled(t *testing.T) {
 
 // TestRetry_honoursServerHints: the wait before a retry is what Retry-After
 // or the TimeLeft headers ask for (the larger winning), even when that is
-// shorter than RetryWaitMin, plus jitter of at most a quarter of it.
+// shorter than RetryWaitMin, plus jitter over the exponential ceiling.
 func TestRetry_honoursServerHints(t *testing.T) {
 	var calls atomic.Int32
 	var waits []time.Duration
@@ -329,7 +329,7 @@ func TestRetry_honoursServerHints(t *testing.T) {
 			writeJSON(w, 200, map[string]any{"RequestId": "ok", "Contact": contactJSON("c-1", "tom")})
 		}
 	}, func(o *Options) {
-		o.RetryWaitMin, o.RetryWaitMax = time.Second, 2*time.Second
+		o.RetryWaitMin, o.RetryWaitMax = 10*time.Millisecond, time.Second
 		o.jitter = func(n int64) int64 { return n - 1 }
 		o.afterAttempt = func(_ *exchange, ev LogEvent) {
 			if ev.Retrying {
@@ -341,7 +341,7 @@ func TestRetry_honoursServerHints(t *testing.T) {
 	if _, err := c.GetMessageContact(context.Background(), "c-1"); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]time.Duration{75 * time.Millisecond, 50 * time.Millisecond}, waits); diff != "" {
+	if diff := cmp.Diff([]time.Duration{70 * time.Millisecond, 60 * time.Millisecond}, waits); diff != "" {
 		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 	if elapsed := time.Since(start); elapsed < 100*time.Millisecond {

@@ -72,24 +72,21 @@ func mayHaveReachedServer(err error) bool {
 }
 
 // backoff returns the wait before retry number retry (1 for the first
-// retry). A server hint wins, even below min; without one the wait grows
-// exponentially from min, capped at max, jittered over its whole range
-// above min/2 so that writers who collided do not collide again.
+// retry). The exponential ceiling grows from min, capped at max. Without a
+// server hint the wait is jittered over [min/2, ceiling]. A server hint
+// (when the quota window reopens) is honoured even below min, plus jitter
+// over [0, ceiling]: many callers throttled at once are all told the same
+// instant, and only a few tokens are free then, so they must spread out
+// rather than collide again until their retries run out.
 func backoff(min, max time.Duration, retry int, hint time.Duration, jitter func(int64) int64) time.Duration {
-	// A server hint says when the quota window reopens: wait that long plus
-	// up to a quarter more, so that throttled callers neither come back
-	// early nor all at the same instant.
-	if hint > 0 {
-		hint = minDuration(hint, maxServerHint)
-		return hint + time.Duration(jitter(int64(hint/4)+1))
-	}
-	// Otherwise exponential backoff with jitter from the first retry on:
-	// uniform in [min/2, min·2^(retry-1)], capped at max.
 	ceiling := max
 	if retry <= 62 {
 		if b := min << (retry - 1); b > 0 && b < max && b>>(retry-1) == min {
 			ceiling = b
 		}
+	}
+	if hint > 0 {
+		return minDuration(hint, maxServerHint) + time.Duration(jitter(int64(ceiling)+1))
 	}
 	floor := min / 2
 	return floor + time.Duration(jitter(int64(ceiling-floor)+1))

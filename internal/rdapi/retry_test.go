@@ -191,6 +191,7 @@ func TestBackoff(t *testing.T) {
 		{"huge attempt does not overflow", 200, 0, highest, max},
 		{"hint shorter than the floor is honoured", 1, 30 * time.Millisecond, lowest, 30 * time.Millisecond},
 		{"hint plus jitter", 1, 400 * time.Millisecond, highest, 500 * time.Millisecond},
+		{"hint plus growing jitter", 3, 400 * time.Millisecond, highest, 800 * time.Millisecond},
 		{"hint beyond max is honoured", 1, 10 * time.Second, lowest, 10 * time.Second},
 		{"hint capped", 1, time.Hour, lowest, maxServerHint},
 	}

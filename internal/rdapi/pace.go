@@ -1,0 +1,60 @@
+package rdapi
+
+import (
+	"net/http"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultRateLimit is the client-side pace, in calls per second per action,
+// matching the documented 20 calls/s quota of the message contact
+// operations (the quota page throttles per account, per action:
+// https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-quota).
+const DefaultRateLimit = 20
+
+// pacer is the http.RoundTripper between retryablehttp and the signer that
+// keeps each action under the API's quota, so a refresh of many resources
+// at Terraform's default parallelism is paced instead of throttled. It
+// waits before signing, so the signature's timestamp is fresh, and gives up
+// when the request's context ends. Throttling caused by other clients of the
+// same account is still retried.
+type pacer struct {
+	next  http.RoundTripper
+	limit rate.Limit
+	burst int
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+func newPacer(next http.RoundTripper, perSecond float64) http.RoundTripper {
+	if perSecond <= 0 {
+		return next
+	}
+	// Half the quota as burst leaves room for a previous process (the last
+	// command of a pipeline) that drained part of the server's bucket.
+	return &pacer{next: next, limit: rate.Limit(perSecond), burst: max(1, int(perSecond/2)), limiters: map[string]*rate.Limiter{}}
+}
+
+// RoundTrip waits for the action's turn, then sends req.
+func (p *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := p.limiter(req.Header.Get(headerAction)).Wait(req.Context()); err != nil {
+		if req.Body != nil {
+			_ = req.Body.Close() // a RoundTripper must close the body, even on error
+		}
+		return nil, err
+	}
+	return p.next.RoundTrip(req)
+}
+
+func (p *pacer) limiter(action string) *rate.Limiter {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.limiters[action]
+	if !ok {
+		l = rate.NewLimiter(p.limit, p.burst)
+		p.limiters[action] = l
+	}
+	return l
+}
