@@ -21,6 +21,9 @@ provider_name=resourcedirectory
 source_address="registry.terraform.io/rdcontact/${provider_name}"
 version=0.0.0-docs
 
+export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+unset TF_DATA_DIR TF_PLUGIN_CACHE_DIR
+
 root="$(pwd)"
 [[ -f "${root}/go.mod" && -d "${root}/examples" ]] || { echo "run from the repository root" >&2; exit 1; }
 
@@ -45,8 +48,6 @@ terraform {
   }
 }
 HCL
-export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-unset TF_DATA_DIR TF_PLUGIN_CACHE_DIR
 "${TOFU}" -chdir="${work}/config" init -input=false -no-color -backend=false \
 	-plugin-dir="${work}/plugins" >"${work}/init.log" 2>&1 || { cat "${work}/init.log" >&2; exit 1; }
 "${TOFU}" -chdir="${work}/config" providers schema -json >"${work}/schema.raw.json"

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alibabacloud-go/tea/tea"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -205,7 +206,9 @@ func TestDelete_async(t *testing.T) {
 		s := NewServer(t)
 		c := newSDK(t, s, signV3)
 		id := c.addContact("tom", "tom@example.com", "")
-		s.Verify(id, "tom@example.com")
+		if err := s.Verify(id, "tom@example.com"); err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
 		reasons := []FailReason{{AccountID: "1500000000000002", MessageTypes: []string{"AccountExpenses"}}}
 		s.FailNextDeletion(reasons)
 		c.must("DeleteMessageContact", map[string]any{"ContactId": id, "RetainContactInMembers": false})
@@ -380,8 +383,12 @@ func TestFaults(t *testing.T) {
 
 	s.SetServerErrorRate(1)
 	_, err := c.call("ListMessageContacts", map[string]any{})
-	if err == nil || !(strings.Contains(err.Error(), "ServiceUnavailable") || strings.Contains(err.Error(), "InternalError")) {
-		t.Fatalf("error rate 1: %v", err)
+	var se *tea.SDKError
+	if !errors.As(err, &se) {
+		t.Fatalf("error rate 1: got %v, want an API error", err)
+	}
+	if got := fmt.Sprintf("%d %s", tea.IntValue(se.StatusCode), tea.StringValue(se.Code)); got != "503 ServiceUnavailable" && got != "500 InternalError" {
+		t.Fatalf("error rate 1: got %s, want 503 ServiceUnavailable or 500 InternalError", got)
 	}
 	s.SetServerErrorRate(0)
 	st := s.Stats()

@@ -107,7 +107,14 @@ func (s *sdk) must(action string, params map[string]any) map[string]any {
 
 // mustFail invokes action and checks the SDK decoded our error into code and
 // status.
-func (s *sdk) mustFail(action string, params map[string]any, wantCode string, wantStatus int) *tea.SDKError {
+func (s *sdk) mustFail(action string, params map[string]any, wantCode string, wantStatus int) {
+	s.t.Helper()
+	s.failure(action, params, wantCode, wantStatus)
+}
+
+// failure is mustFail for callers that go on to inspect the error: it returns
+// the SDK's decoded error after checking its code and status.
+func (s *sdk) failure(action string, params map[string]any, wantCode string, wantStatus int) *tea.SDKError {
 	s.t.Helper()
 	_, err := s.call(action, params)
 	if err == nil {
