@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,18 +183,33 @@ type cliConfig struct {
 	} `json:"profiles"`
 }
 
-// readCLIConfig reports whether file is a CLI config.json and, if so, its
-// profiles. ok is false for files in another format (such as the INI
-// credentials file).
-func readCLIConfig(file string) (cfg cliConfig, ok bool, err error) {
+// notCLIConfigError reports a file that was read but does not decode as a
+// CLI config.json: one in another format (such as the INI credentials file),
+// or a damaged config.json. err is the JSON decoder's error, kept so that the
+// diagnostic can say what is wrong with the file.
+type notCLIConfigError struct {
+	file string
+	err  error
+}
+
+func (e *notCLIConfigError) Error() string {
+	return fmt.Sprintf("%s is not an Alibaba Cloud CLI config.json file: %s", e.file, e.err)
+}
+
+func (e *notCLIConfigError) Unwrap() error { return e.err }
+
+// readCLIConfig reads the profiles of the CLI config.json file. A file that
+// is read but does not decode yields a *notCLIConfigError.
+func readCLIConfig(file string) (cliConfig, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return cliConfig{}, false, err
+		return cliConfig{}, err
 	}
+	var cfg cliConfig
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		return cliConfig{}, false, nil
+		return cliConfig{}, &notCLIConfigError{file: file, err: err}
 	}
-	return cfg, true, nil
+	return cfg, nil
 }
 
 func (c cliConfig) has(name string) bool {
@@ -234,14 +250,8 @@ func profileCredentials(s credentialSettings, env credentialEnv) (providers.Cred
 			file = filepath.Join(home, ".aliyun", "config.json")
 		}
 	}
-	cfg, isJSON, err := readCLIConfig(file)
-	if err != nil {
-		diags.AddAttributeError(fileAttr, "Unable to Read Shared Credentials File",
-			fmt.Sprintf("Reading %s failed: %s. Create it with `aliyun configure`, or point shared_credentials_file "+
-				"(ALIBABA_CLOUD_CREDENTIALS_FILE) at an existing Alibaba Cloud CLI config.json.", file, err))
-		return nil, "", diags
-	}
-	if !isJSON {
+	cfg, err := readCLIConfig(file)
+	if notCLI, ok := errors.AsType[*notCLIConfigError](err); ok {
 		if env.first("ALIBABA_CLOUD_CREDENTIALS_FILE") == file {
 			b := providers.NewProfileCredentialsProviderBuilder()
 			if s.profile != "" {
@@ -255,9 +265,15 @@ func profileCredentials(s credentialSettings, env credentialEnv) (providers.Cred
 			return cp, fmt.Sprintf("credentials file %s", file), diags
 		}
 		diags.AddAttributeError(fileAttr, "Invalid Shared Credentials File",
-			fmt.Sprintf("%s is not an Alibaba Cloud CLI config.json file (JSON with a \"profiles\" list). "+
+			fmt.Sprintf("%s is not an Alibaba Cloud CLI config.json file (JSON with a \"profiles\" list): %s. "+
 				"INI credentials files (~/.alibabacloud/credentials format) are read only through the "+
-				"ALIBABA_CLOUD_CREDENTIALS_FILE environment variable.", file))
+				"ALIBABA_CLOUD_CREDENTIALS_FILE environment variable.", file, notCLI.err))
+		return nil, "", diags
+	}
+	if err != nil {
+		diags.AddAttributeError(fileAttr, "Unable to Read Shared Credentials File",
+			fmt.Sprintf("Reading %s failed: %s. Create it with `aliyun configure`, or point shared_credentials_file "+
+				"(ALIBABA_CLOUD_CREDENTIALS_FILE) at an existing Alibaba Cloud CLI config.json.", file, err))
 		return nil, "", diags
 	}
 	profile := s.profile
@@ -332,12 +348,14 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 		if file == "" {
 			file = inHome(".aliyun", "config.json")
 		}
-		switch cfg, isJSON, err := readCLIConfig(file); {
+		switch cfg, err := readCLIConfig(file); {
 		case file == "":
 			tried = append(tried, "CLI profile: home directory unknown")
-		case err != nil:
+		case errors.Is(err, fs.ErrNotExist):
 			tried = append(tried, fmt.Sprintf("CLI profile: %s not found", file))
-		case !isJSON || !cfg.has(cfg.Current):
+		case err != nil:
+			tried = append(tried, fmt.Sprintf("CLI profile: %s", err))
+		case !cfg.has(cfg.Current):
 			tried = append(tried, fmt.Sprintf("CLI profile: %s has no usable current profile", file))
 		default:
 			cp, err := providers.NewCLIProfileCredentialsProviderBuilder().WithProfileFile(file).Build()
