@@ -119,8 +119,7 @@ func TestAuth_replayAndTampering(t *testing.T) {
 func TestProtocol_envelopeAndRouting(t *testing.T) {
 	s := NewServer(t)
 	c := newSDK(t, s, signV3)
-	se := c.failure("GetMessageContact", map[string]any{"ContactId": "c-AAAAAAAAAAAAAAAA"}, "EntityNotExists.Contact", 404)
-	msg := *se.Message
+	msg := c.failureMessage("GetMessageContact", map[string]any{"ContactId": "c-AAAAAAAAAAAAAAAA"}, "EntityNotExists.Contact", 404)
 	if !strings.Contains(msg, "This Contact does not exist.") {
 		t.Errorf("message %q lacks the documented text", msg)
 	}

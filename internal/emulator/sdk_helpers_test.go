@@ -109,12 +109,12 @@ func (s *sdk) must(action string, params map[string]any) map[string]any {
 // status.
 func (s *sdk) mustFail(action string, params map[string]any, wantCode string, wantStatus int) {
 	s.t.Helper()
-	s.failure(action, params, wantCode, wantStatus)
+	s.failureMessage(action, params, wantCode, wantStatus)
 }
 
-// failure is mustFail for callers that go on to inspect the error: it returns
-// the SDK's decoded error after checking its code and status.
-func (s *sdk) failure(action string, params map[string]any, wantCode string, wantStatus int) *tea.SDKError {
+// failureMessage is mustFail for callers that go on to check the error's
+// message: it returns the message the SDK decoded.
+func (s *sdk) failureMessage(action string, params map[string]any, wantCode string, wantStatus int) string {
 	s.t.Helper()
 	_, err := s.call(action, params)
 	if err == nil {
@@ -130,7 +130,7 @@ func (s *sdk) failure(action string, params map[string]any, wantCode string, wan
 	if got := tea.IntValue(se.StatusCode); got != wantStatus {
 		s.t.Errorf("%s (%s): status = %d, want %d", action, s.signing, got, wantStatus)
 	}
-	return se
+	return tea.StringValue(se.Message)
 }
 
 // addContact creates a contact and returns its ID.

@@ -53,6 +53,9 @@ func TestResolveCredentials(t *testing.T) {
 	cliFile := writeFile(t, filepath.Join(home, ".aliyun", "config.json"), cliConfigJSON)
 	iniFile := writeFile(t, filepath.Join(t.TempDir(), "credentials"),
 		"[default]\ntype = access_key\naccess_key_id = id-ini\naccess_key_secret = secret-ini\n")
+	damagedHome := t.TempDir()
+	damagedFile := writeFile(t, filepath.Join(damagedHome, ".aliyun", "config.json"), `{"current": "main", "profiles": [}`)
+	wrongShapeFile := writeFile(t, filepath.Join(t.TempDir(), "config.json"), `{"current": "main", "profiles": {"name": "main"}}`)
 
 	tests := []struct {
 		name       string
@@ -114,6 +117,24 @@ func TestResolveCredentials(t *testing.T) {
 			settings:  credentialSettings{sharedCredentialsFile: iniFile},
 			home:      emptyHome,
 			wantError: "is not an Alibaba Cloud CLI config.json",
+		},
+		{
+			name:      "damaged config.json reports the decode error",
+			settings:  credentialSettings{sharedCredentialsFile: damagedFile},
+			home:      emptyHome,
+			wantError: `(JSON with a "profiles" list): invalid character '}'`,
+		},
+		{
+			name:      "config.json of the wrong shape reports the decode error",
+			settings:  credentialSettings{sharedCredentialsFile: wrongShapeFile},
+			home:      emptyHome,
+			wantError: "cannot unmarshal object",
+		},
+		{
+			name:      "default chain reports a damaged config.json",
+			home:      damagedHome,
+			vars:      map[string]string{"ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"},
+			wantError: "CLI profile: " + damagedFile + " is not an Alibaba Cloud CLI config.json file: invalid character '}'",
 		},
 		{
 			name:       "INI file through ALIBABA_CLOUD_CREDENTIALS_FILE",

@@ -72,31 +72,24 @@ func mayHaveReachedServer(err error) bool {
 }
 
 // backoff returns the wait before retry number retry (1 for the first
-// retry). The exponential ceiling grows from min, capped at max. Without a
-// server hint the wait is jittered over [min/2, ceiling]. A server hint
-// (when the quota window reopens) is honoured even below min, plus jitter
-// over [0, ceiling]: many callers throttled at once are all told the same
-// instant, and only a few tokens are free then, so they must spread out
-// rather than collide again until their retries run out.
-func backoff(min, max time.Duration, retry int, hint time.Duration, jitter func(int64) int64) time.Duration {
-	ceiling := max
+// retry). The exponential ceiling grows from waitMin, capped at waitMax.
+// Without a server hint the wait is jittered over [waitMin/2, ceiling]. A
+// server hint (when the quota window reopens) is honoured even below waitMin,
+// plus jitter over [0, ceiling]: many callers throttled at once are all told
+// the same instant, and only a few tokens are free then, so they must spread
+// out rather than collide again until their retries run out.
+func backoff(waitMin, waitMax time.Duration, retry int, hint time.Duration, jitter func(int64) int64) time.Duration {
+	ceiling := waitMax
 	if retry <= 62 {
-		if b := min << (retry - 1); b > 0 && b < max && b>>(retry-1) == min {
+		if b := waitMin << (retry - 1); b > 0 && b < waitMax && b>>(retry-1) == waitMin {
 			ceiling = b
 		}
 	}
 	if hint > 0 {
-		return minDuration(hint, maxServerHint) + time.Duration(jitter(int64(ceiling)+1))
+		return min(hint, maxServerHint) + time.Duration(jitter(int64(ceiling)+1))
 	}
-	floor := min / 2
+	floor := waitMin / 2
 	return floor + time.Duration(jitter(int64(ceiling-floor)+1))
-}
-
-func minDuration(a, b time.Duration) time.Duration {
-	if a < b {
-		return a
-	}
-	return b
 }
 
 func defaultJitter(n int64) int64 { return rand.Int64N(n) }

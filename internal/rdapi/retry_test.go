@@ -170,8 +170,8 @@ func TestCheckRetry_matrix(t *testing.T) {
 
 func TestBackoff(t *testing.T) {
 	const (
-		min = 100 * time.Millisecond
-		max = 2 * time.Second
+		waitMin = 100 * time.Millisecond
+		waitMax = 2 * time.Second
 	)
 	lowest := func(int64) int64 { return 0 }
 	highest := func(n int64) int64 { return n - 1 }
@@ -182,30 +182,30 @@ func TestBackoff(t *testing.T) {
 		jitter func(int64) int64
 		want   time.Duration
 	}{
-		{"first retry floor", 1, 0, lowest, min / 2},
-		{"first retry ceiling", 1, 0, highest, min},
+		{"first retry floor", 1, 0, lowest, waitMin / 2},
+		{"first retry ceiling", 1, 0, highest, waitMin},
 		{"second retry ceiling", 2, 0, highest, 200 * time.Millisecond},
 		{"third retry ceiling", 3, 0, highest, 400 * time.Millisecond},
-		{"third retry floor", 3, 0, lowest, min / 2},
-		{"capped", 10, 0, highest, max},
-		{"huge attempt does not overflow", 200, 0, highest, max},
+		{"third retry floor", 3, 0, lowest, waitMin / 2},
+		{"capped", 10, 0, highest, waitMax},
+		{"huge attempt does not overflow", 200, 0, highest, waitMax},
 		{"hint shorter than the floor is honoured", 1, 30 * time.Millisecond, lowest, 30 * time.Millisecond},
 		{"hint plus jitter", 1, 400 * time.Millisecond, highest, 500 * time.Millisecond},
 		{"hint plus growing jitter", 3, 400 * time.Millisecond, highest, 800 * time.Millisecond},
-		{"hint beyond max is honoured", 1, 10 * time.Second, lowest, 10 * time.Second},
+		{"hint beyond waitMax is honoured", 1, 10 * time.Second, lowest, 10 * time.Second},
 		{"hint capped", 1, time.Hour, lowest, maxServerHint},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := backoff(min, max, tt.retry, tt.hint, tt.jitter); got != tt.want {
+			if got := backoff(waitMin, waitMax, tt.retry, tt.hint, tt.jitter); got != tt.want {
 				t.Errorf("backoff = %v, want %v", got, tt.want)
 			}
 		})
 	}
 	t.Run("default jitter stays in range", func(t *testing.T) {
 		for range 1000 {
-			if got := backoff(min, max, 4, 0, defaultJitter); got < min/2 || got > 800*time.Millisecond {
-				t.Fatalf("backoff = %v outside [%v, 800ms]", got, min/2)
+			if got := backoff(waitMin, waitMax, 4, 0, defaultJitter); got < waitMin/2 || got > 800*time.Millisecond {
+				t.Fatalf("backoff = %v outside [%v, 800ms]", got, waitMin/2)
 			}
 		}
 	})
