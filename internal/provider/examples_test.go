@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -101,8 +102,8 @@ func TestExamples_providerAndResource(t *testing.T) {
 }
 
 // testImportExample adopts a contact created out of band with the import
-// block of file.
-func testImportExample(t *testing.T, file string) {
+// block of file, on the CLIs that versions admits.
+func testImportExample(t *testing.T, file string, versions ...tfversion.TerraformVersionCheck) {
 	env := exampleEnv(t)
 	out, err := env.client.AddMessageContact(context.Background(), exampleContactInput)
 	if err != nil {
@@ -116,6 +117,7 @@ func testImportExample(t *testing.T, file string) {
 		strings.ReplaceAll(block, examplePlaceID, out.ContactID)
 
 	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   versions,
 		ProtoV6ProviderFactories: protoV6Factories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{{
@@ -139,7 +141,9 @@ func testImportExample(t *testing.T, file string) {
 
 func TestExamples_importByStringID(t *testing.T) { testImportExample(t, "import-by-string-id.tf") }
 
-func TestExamples_importByIdentity(t *testing.T) { testImportExample(t, "import-by-identity.tf") }
+func TestExamples_importByIdentity(t *testing.T) {
+	testImportExample(t, "import-by-identity.tf", identityCLIs...)
+}
 
 // The examples must not pin the emulator: it is reached through the
 // environment only.

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -128,9 +129,6 @@ func TestMessageContactResource_lifecycle(t *testing.T) {
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("send_verification"), knownvalue.Bool(true)),
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("retain_contact_in_members_on_destroy"), knownvalue.Bool(false)),
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.SetExact([]knownvalue.Check{})),
-						statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-							"id": knownvalue.StringRegexp(contactIDPattern),
-						}),
 					),
 					Check: env.expectSends(1, 1),
 				},
@@ -169,6 +167,49 @@ func TestMessageContactResource_lifecycle(t *testing.T) {
 				{Config: env.config(nophone), ConfigPlanChecks: updateInPlace(addr)},
 				{ResourceName: addr, ImportState: true, ImportStateVerify: true, ImportStateKind: resource.ImportCommandWithID},
 				{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+			},
+		})
+	})
+}
+
+// identityCLIs gates tests of resource identity, which only Terraform and
+// OpenTofu 1.12 and later store and accept in import blocks.
+var identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+
+func TestMessageContactResource_identity(t *testing.T) {
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		c := newContact("test")
+		addr := c.addr()
+		renamed := c.with(func(c *contactHCL) { c.name = randomName() })
+		identityIsID := []statecheck.StateCheck{
+			statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+				"id": knownvalue.StringRegexp(contactIDPattern),
+			}),
+			statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+		}
+		badIdentity := raw(`import {
+  to       = ` + addr + `
+  identity = {
+    id = "ops@example.com"
+  }
+}
+`)
+
+		resource.UnitTest(t, resource.TestCase{
+			TerraformVersionChecks:   identityCLIs,
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps: []resource.TestStep{
+				{
+					// An identity that is not a contact ID is refused before any call.
+					Config:      env.config(c, badIdentity),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Invalid Message Contact ID.*"ops@example.com"`),
+				},
+				{Config: env.config(c), ConfigStateChecks: identityIsID},
+				// An in-place update keeps the identity.
+				{Config: env.config(renamed), ConfigPlanChecks: updateInPlace(addr), ConfigStateChecks: identityIsID},
+				// Importing by that identity adopts the same contact with no change.
 				{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
 			},
 		})

@@ -53,7 +53,7 @@ func BenchmarkRefresh(b *testing.B) {
 			emu := emulator.NewServer(b, emulator.WithRateLimit(0))
 			ids := benchCreateContacts(b, emu, tc.verify)
 			server := providerserver.NewProtocol6(provider.New("bench")())()
-			schema := benchConfigure(b, server, emu)
+			schema := configureProtocolServer(b, server, emu, "1.12.6")
 			states := benchImport(b, server, schema, ids)
 			if tc.rateLimit > 0 {
 				benchEmulatorSettings(b, emu, fmt.Sprintf(`{"rate_limit": %d}`, tc.rateLimit))
@@ -148,37 +148,6 @@ func benchEmulatorSettings(b *testing.B, emu *emulator.Server, patch string) {
 	}
 }
 
-// benchConfigure configures the provider for emu, as Terraform does, and
-// returns the message contact resource schema.
-func benchConfigure(b *testing.B, server tfprotov6.ProviderServer, emu *emulator.Server) *tfprotov6.Schema {
-	b.Helper()
-	ctx := context.Background()
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchFailOnDiags(b, "GetProviderSchema", schemas.Diagnostics)
-	resourceSchema, ok := schemas.ResourceSchemas[benchContactType]
-	if !ok {
-		b.Fatalf("the provider has no %s resource", benchContactType)
-	}
-
-	config := benchDynamicValue(b, schemas.Provider, map[string]tftypes.Value{
-		"endpoint":   tftypes.NewValue(tftypes.String, emu.URL),
-		"access_key": tftypes.NewValue(tftypes.String, emulator.DefaultAccessKeyID),
-		"secret_key": tftypes.NewValue(tftypes.String, emulator.DefaultAccessKeySecret),
-	})
-	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-		TerraformVersion: "1.12.6",
-		Config:           config,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchFailOnDiags(b, "ConfigureProvider", resp.Diagnostics)
-	return resourceSchema
-}
-
 // benchResourceState is what Terraform keeps between refreshes of one
 // resource instance.
 type benchResourceState struct {
@@ -194,7 +163,7 @@ func benchImport(b *testing.B, server tfprotov6.ProviderServer, schema *tfprotov
 	b.Helper()
 	states := make([]benchResourceState, len(ids))
 	for i, id := range ids {
-		states[i] = benchResourceState{state: benchDynamicValue(b, schema, map[string]tftypes.Value{
+		states[i] = benchResourceState{state: protoDynamicValue(b, schema, map[string]tftypes.Value{
 			"id": tftypes.NewValue(tftypes.String, id),
 		})}
 	}
@@ -273,46 +242,6 @@ func benchCheckStatus(b *testing.B, schema *tfprotov6.Schema, states []benchReso
 		}
 		if status != want {
 			b.Fatalf("state %d: status %q, want %q", i, status, want)
-		}
-	}
-}
-
-// benchDynamicValue builds a value of the object schema describes: set
-// gives some attributes, the others are null, and nested list or set
-// blocks are empty (as Terraform sends them).
-func benchDynamicValue(b *testing.B, schema *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-	b.Helper()
-	vals := map[string]tftypes.Value{}
-	for _, a := range schema.Block.Attributes {
-		vals[a.Name] = tftypes.NewValue(a.ValueType(), nil)
-	}
-	for _, nb := range schema.Block.BlockTypes {
-		switch nb.Nesting {
-		case tfprotov6.SchemaNestedBlockNestingModeList, tfprotov6.SchemaNestedBlockNestingModeSet:
-			vals[nb.TypeName] = tftypes.NewValue(nb.ValueType(), []tftypes.Value{})
-		default:
-			vals[nb.TypeName] = tftypes.NewValue(nb.ValueType(), nil)
-		}
-	}
-	for k, v := range set {
-		if _, ok := vals[k]; !ok {
-			b.Fatalf("the schema has no attribute %q", k)
-		}
-		vals[k] = v
-	}
-	typ := schema.ValueType()
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &dv
-}
-
-func benchFailOnDiags(b *testing.B, what string, diags []*tfprotov6.Diagnostic) {
-	b.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			b.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
 		}
 	}
 }
