@@ -2,8 +2,11 @@ package rdapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -475,6 +478,42 @@ func TestEmulator_sts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+	t.Run("credentials URI refreshes before expiry", func(t *testing.T) {
+		// A credentials sidecar hands out short-lived STS keys: the first
+		// expires within credentials-go's 180 s refresh margin, so the
+		// second call must fetch and sign with the next key.
+		emu := emulator.NewServer(t,
+			emulator.WithSTSCredential("STS.first", "first-secret", "first-token"),
+			emulator.WithSTSCredential("STS.second", "second-secret", "second-token"))
+		var fetches atomic.Int32
+		sidecar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			key, ttl := "first", time.Minute
+			if fetches.Add(1) > 1 {
+				key, ttl = "second", time.Hour
+			}
+			_ = json.NewEncoder(w).Encode(map[string]string{
+				"AccessKeyId":     "STS." + key,
+				"AccessKeySecret": key + "-secret",
+				"SecurityToken":   key + "-token",
+				"Expiration":      time.Now().Add(ttl).UTC().Format("2006-01-02T15:04:05Z"),
+			})
+		}))
+		t.Cleanup(sidecar.Close)
+		cred, err := credentials.NewCredential(new(credentials.Config).SetType("credentials_uri").SetURLCredential(sidecar.URL))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClient(t, emu, func(o *rdapi.Options) { o.Credentials = rdapi.CredentialsGo(cred) })
+		id := mustAdd(t, c, addInput("sidecar"))
+		mustGet(t, c, id)
+		mustGet(t, c, id)
+		if n := fetches.Load(); n != 2 {
+			t.Errorf("credentials fetched %d times, want 2 (initial, then one refresh before expiry)", n)
+		}
+		if st := emu.Stats(); st.Calls["GetMessageContact"] != 2 || len(st.Errors) != 0 {
+			t.Errorf("emulator saw %v calls and errors %v; want 2 clean reads", st.Calls, st.Errors)
 		}
 	})
 	t.Run("wrong token", func(t *testing.T) {
