@@ -144,12 +144,10 @@ func (r *messageContactBindingResource) Create(ctx context.Context, req resource
 	contactID, memberID := plan.ContactID.ValueString(), plan.MemberID.ValueString()
 	ctx = bindingLogFields(ctx, contactID, memberID)
 
-	timeout, diags := plan.Timeouts.Create(ctx, bindingCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, bindingCreateTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if _, err := r.client.AssociateMembers(ctx, contactID, []string{memberID}); err != nil {
@@ -171,12 +169,10 @@ func (r *messageContactBindingResource) Read(ctx context.Context, req resource.R
 	contactID, memberID := state.ContactID.ValueString(), state.MemberID.ValueString()
 	ctx = bindingLogFields(ctx, contactID, memberID)
 
-	timeout, diags := state.Timeouts.Read(ctx, bindingReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Read, bindingReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	mc, err := r.client.GetMessageContact(ctx, contactID)
@@ -222,12 +218,10 @@ func (r *messageContactBindingResource) Delete(ctx context.Context, req resource
 	contactID, memberID := state.ContactID.ValueString(), state.MemberID.ValueString()
 	ctx = bindingLogFields(ctx, contactID, memberID)
 
-	timeout, diags := state.Timeouts.Delete(ctx, bindingDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, bindingDeleteTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	_, err := r.client.DisassociateMembers(ctx, contactID, []string{memberID})
