@@ -42,51 +42,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rdemulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		listen         = fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
-		keyID          = fs.String("access-key-id", "", "accepted AccessKey ID (default "+emulator.DefaultAccessKeyID+")")
-		keySecret      = fs.String("access-key-secret", "", "secret of -access-key-id (default "+emulator.DefaultAccessKeySecret+")")
-		token          = fs.String("security-token", "", "if set, the key pair is an STS pair that requires this token")
-		readMode       = fs.String("read-mode", "submitted", "what Get/List report while a change is pending: submitted or verified")
-		directory      = fs.String("directory", "", "JSON file with the resource directory tree (default: the built-in tree)")
-		latency        = fs.Duration("latency", 0, "delay added to every API call")
-		mutationHold   = fs.Duration("mutation-hold", 0, "extra time a mutating call holds its lock")
-		lockScope      = fs.String("lock-scope", "account", "mutation lock scope: account or contact")
-		rateLimit      = fs.Int("rate-limit", 20, "calls per second per action (0 disables)")
-		dailySendLimit = fs.Int("daily-send-limit", 10, "verification messages per day (0 disables)")
-		maxMembers     = fs.Int("max-members-per-contact", 20, "objects one contact may be bound to (0 removes the cap)")
-		asyncDelete    = fs.Duration("async-delete", 0, "how long a contact deleted with RetainContactInMembers=false stays Deleting")
-		readDelay      = fs.Duration("read-after-create-delay", 0, "how long a new contact stays invisible to Get/List")
-		errorRate      = fs.Float64("error-rate", 0, "probability of a random 5xx on each call")
-		seed           = fs.Uint64("seed", 1, "seed for IDs and random errors")
+		listen    = fs.String("listen", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
+		keyID     = fs.String("access-key-id", "", "accepted AccessKey ID (default "+emulator.DefaultAccessKeyID+")")
+		keySecret = fs.String("access-key-secret", "", "secret of -access-key-id (default "+emulator.DefaultAccessKeySecret+")")
+		token     = fs.String("security-token", "", "if set, the key pair is an STS pair that requires this token")
+		directory = fs.String("directory", "", "JSON file with the resource directory tree (default: the built-in tree)")
+		seed      = fs.Uint64("seed", 1, "seed for IDs and random errors")
+		settings  = emulator.DefaultSettings()
 	)
+	// One flag per emulator setting, named like the settings admin endpoint.
+	settings.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	mode, err := emulator.ParseReadMode(*readMode)
-	if err != nil {
+	if err := settings.Validate(); err != nil {
 		return err
-	}
-	scope, err := emulator.ParseLockScope(*lockScope)
-	if err != nil {
-		return err
-	}
-	if *errorRate < 0 || *errorRate > 1 {
-		return fmt.Errorf("-error-rate %v is not within [0, 1]", *errorRate)
 	}
 	opts := []emulator.Option{
-		emulator.WithReadMode(mode),
-		emulator.WithLatency(*latency),
-		emulator.WithMutationHold(*mutationHold),
-		emulator.WithLockScope(scope),
-		emulator.WithRateLimit(*rateLimit),
-		emulator.WithDailySendLimit(*dailySendLimit),
-		emulator.WithMaxMembersPerContact(*maxMembers),
-		emulator.WithAsyncDelete(*asyncDelete),
-		emulator.WithReadAfterCreateDelay(*readDelay),
-		emulator.WithServerErrorRate(*errorRate),
+		emulator.WithSettings(func(s *emulator.Settings) { *s = settings }),
 		emulator.WithSeed(*seed),
 	}
 	switch {

@@ -80,7 +80,9 @@ func TestRun_rejectsBadFlags(t *testing.T) {
 		{"-read-mode", "latest"},
 		{"-lock-scope", "global"},
 		{"-access-key-id", "only-id"},
-		{"-error-rate", "2"},
+		{"-server-error-rate", "2"},
+		{"-latency", "-1s"},
+		{"-rate-limit", "many"},
 		{"-directory", "/nonexistent/dir.json"},
 		{"extra"},
 	} {

@@ -21,7 +21,7 @@ import (
 func TestVerification_stateMachine(t *testing.T) {
 	for _, mode := range []ReadMode{ReadSubmitted, ReadVerified} {
 		t.Run(mode.String(), func(t *testing.T) {
-			s := NewServer(t, WithReadMode(mode))
+			s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.ReadMode = mode }))
 			c := newSDK(t, s, signV3)
 			id := c.addContact("tom", "old@example.com", "86-13900000001")
 
@@ -106,7 +106,7 @@ func TestVerification_stateMachine(t *testing.T) {
 
 func TestVerification_dailySendLimit(t *testing.T) {
 	clock := newFakeClock(time.Now())
-	s := NewServer(t, WithClock(clock.Now), WithDailySendLimit(2))
+	s := NewServer(t, WithClock(clock.Now), WithSettings(func(cfg *Settings) { cfg.DailySendLimit = 2 }))
 	c := newSDK(t, s, signV3)
 	id := c.addContact("tom", "tom@example.com", "86-13900000001")
 	send := map[string]any{"ContactId": id, "EmailAddress": "tom@example.com"}
@@ -127,7 +127,7 @@ func TestVerification_dailySendLimit(t *testing.T) {
 }
 
 func TestMembers(t *testing.T) {
-	s := NewServer(t, WithMaxMembersPerContact(3))
+	s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.MaxMembersPerContact = 3 }))
 	c := newSDK(t, s, signV1Form)
 	id := c.addContact("tom", "tom@example.com", "")
 	other := c.addContact("ann", "ann@example.com", "")
@@ -184,7 +184,7 @@ func TestDelete_async(t *testing.T) {
 	})
 	t.Run("timed", func(t *testing.T) {
 		clock := newFakeClock(time.Now())
-		s := NewServer(t, WithClock(clock.Now), WithAsyncDelete(time.Minute))
+		s := NewServer(t, WithClock(clock.Now), WithSettings(func(cfg *Settings) { cfg.AsyncDelete = time.Minute }))
 		c := newSDK(t, s, signV3)
 		id := c.addContact("tom", "tom@example.com", "")
 		c.must("DeleteMessageContact", map[string]any{"ContactId": id, "RetainContactInMembers": "false"})
@@ -233,7 +233,7 @@ func TestDelete_async(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
-	s := NewServer(t, WithRateLimit(0))
+	s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.RateLimit = 0 }))
 	c := newSDK(t, s, signV3)
 	var ids []string
 	for i := range 23 {
@@ -272,7 +272,7 @@ func TestPaging(t *testing.T) {
 func TestContention(t *testing.T) {
 	for _, scope := range []LockScope{LockPerAccount, LockPerContact} {
 		t.Run(scope.String(), func(t *testing.T) {
-			s := NewServer(t, WithLockScope(scope))
+			s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.LockScope = scope }))
 			c := newSDK(t, s, signV3)
 			a := c.addContact("alpha", "a@example.com", "")
 			b := c.addContact("beta", "b@example.com", "")
@@ -324,7 +324,7 @@ func TestContention(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	clock := newFakeClock(time.Now())
-	s := NewServer(t, WithClock(clock.Now), WithRateLimit(3))
+	s := NewServer(t, WithClock(clock.Now), WithSettings(func(cfg *Settings) { cfg.RateLimit = 3 }))
 	c := newSDK(t, s, signV3)
 	for range 3 {
 		c.must("ListMessageContacts", map[string]any{})
@@ -381,7 +381,7 @@ func TestFaults(t *testing.T) {
 	}
 	c.mustFail("AddMessageContact", p, "InvalidParameter.Name.AlreadyUsed", 400)
 
-	s.SetServerErrorRate(1)
+	s.MustApply(func(cfg *Settings) { cfg.ServerErrorRate = 1 })
 	_, err := c.call("ListMessageContacts", map[string]any{})
 	var se *tea.SDKError
 	if !errors.As(err, &se) {
@@ -390,7 +390,7 @@ func TestFaults(t *testing.T) {
 	if got := fmt.Sprintf("%d %s", tea.IntValue(se.StatusCode), tea.StringValue(se.Code)); got != "503 ServiceUnavailable" && got != "500 InternalError" {
 		t.Fatalf("error rate 1: got %s, want 503 ServiceUnavailable or 500 InternalError", got)
 	}
-	s.SetServerErrorRate(0)
+	s.MustApply(func(cfg *Settings) { cfg.ServerErrorRate = 0 })
 	st := s.Stats()
 	if st.ServerErrors["AddMessageContact"] != 2 || st.ServerErrors["ListMessageContacts"] != 3 || st.Calls["AddMessageContact"] != 4 {
 		t.Errorf("stats = %+v", st)
@@ -403,7 +403,7 @@ func TestFaults(t *testing.T) {
 
 func TestReadAfterCreateDelay(t *testing.T) {
 	clock := newFakeClock(time.Now())
-	s := NewServer(t, WithClock(clock.Now), WithReadAfterCreateDelay(5*time.Second))
+	s := NewServer(t, WithClock(clock.Now), WithSettings(func(cfg *Settings) { cfg.ReadAfterCreateDelay = 5 * time.Second }))
 	c := newSDK(t, s, signV3)
 	id := c.addContact("tom", "tom@example.com", "")
 	c.mustFail("GetMessageContact", map[string]any{"ContactId": id}, "EntityNotExists.Contact", 404)
@@ -418,7 +418,7 @@ func TestReadAfterCreateDelay(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
-	s := NewServer(t, WithLatency(50*time.Millisecond))
+	s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.Latency = 50 * time.Millisecond }))
 	c := newSDK(t, s, signV3)
 	start := time.Now()
 	c.must("ListMessageContacts", map[string]any{})
@@ -465,7 +465,7 @@ func TestAdmin(t *testing.T) {
 	}
 	adminGet(t, s, "state", &state)
 	if len(state.Contacts) != 1 || state.Contacts[0].ID != id || state.Contacts[0].PendingEmail != "tom@example.com" ||
-		state.Directory.RootID != "rd-k3Ux9d" || state.Settings.ReadMode != "submitted" {
+		state.Directory.RootID != "rd-k3Ux9d" || state.Settings.ReadMode != ReadSubmitted {
 		t.Fatalf("state = %+v", state)
 	}
 
@@ -473,7 +473,7 @@ func TestAdmin(t *testing.T) {
 		!strings.Contains(body, `"read_mode":"verified"`) || !strings.Contains(body, `"async_delete":"1m0s"`) {
 		t.Fatalf("settings: %d %s", st, body)
 	}
-	if got := s.Settings(); got.LockScope != "contact" || got.RateLimit != 5 {
+	if got := s.Settings(); got.LockScope != LockPerContact || got.RateLimit != 5 {
 		t.Errorf("Settings() = %+v", got)
 	}
 	for _, bad := range []map[string]any{{"read_mode": "latest"}, {"latency": "soon"}, {"server_error_rate": 2}, {"unknown": 1}} {

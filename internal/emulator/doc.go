@@ -5,6 +5,15 @@
 // Terraform package: its wire structs and its signature verification are
 // written from the API documentation.
 //
+// # Settings
+//
+// The switches that may change while the emulator runs are the fields of
+// Settings, each written once there: tests set them typed (WithSettings at
+// start, Apply later), the rdemulator command takes each as a flag
+// (-read-mode, -latency, …: the json name with "-" for "_"), and the
+// settings admin endpoint reads and patches them by json name. Credentials,
+// the clock, the directory and the seed are fixed at start (With* options).
+//
 // # Fidelity contract
 //
 // Each behaviour is tagged [D] documented by Alibaba Cloud, [S] read from
@@ -86,7 +95,7 @@
 //   - [D] Status is Verifying while anything is pending, Active otherwise,
 //     Deleting during an asynchronous deletion.
 //   - [A] Which email/phone Get and List report while a change is pending is
-//     undocumented. Switch: WithReadMode / SetReadMode. ReadSubmitted
+//     undocumented. Switch: Settings.ReadMode (read_mode). ReadSubmitted
 //     (default) reports the latest submitted value; ReadVerified reports the
 //     last verified value (or the submitted one if never verified).
 //   - [D] ListMessageContactVerifications lists pending targets as
@@ -97,7 +106,7 @@
 //     pending target, else 404 EntityNotExists.Contact.Verification, and
 //     counts against a daily per-account limit, beyond which it answers
 //     409 SendValidateCodeExceedsLimitForAccount. [A] The limit is 10 per
-//     UTC+8 day (WithDailySendLimit). Verify does not require a prior send.
+//     UTC+8 day (Settings.DailySendLimit). Verify does not require a prior send.
 //   - [D] CancelMessageContactUpdate drops pending targets. [A] The targets
 //     named by EmailAddress/PhoneNumber, or every pending one if neither is
 //     given; nothing pending, a named target that is not pending, or dropping
@@ -112,7 +121,7 @@
 //     none: MissingParameter.Members [A]; repeated:
 //     InvalidParameter.Members.Duplicate; malformed: InvalidParameter.Members
 //     [A]; absent from the directory: InvalidMember; beyond the per-contact
-//     cap: LimitExceeded.ContactMembers ([A] cap 20, WithMaxMembersPerContact).
+//     cap: LimitExceeded.ContactMembers ([A] cap 20, Settings.MaxMembersPerContact).
 //   - [A] Rebinding a bound object succeeds without change (its ModifyDate is
 //     the original bind time); unbinding an unbound object succeeds without
 //     change. Both are refused with ContactStatusMismatchAction while the
@@ -134,7 +143,7 @@
 //     Status Deleted.
 //   - [D] With false, the answer is Status Deleting and the deletion is
 //     asynchronous. [A] The contact shows Deleting in Get/List for the
-//     configured time (WithAsyncDelete), then disappears (404). With 0 (the
+//     configured time (Settings.AsyncDelete), then disappears (404). With 0 (the
 //     default) exactly one read (Get, a List page that includes it, or
 //     GetMessageContactDeletionStatus) observes Deleting, then it is gone.
 //   - [D] GetMessageContactDeletionStatus reports Deleting or Failed with a
@@ -148,19 +157,19 @@
 // Contention, throttling and faults
 //   - [D] 429 ConcurrentCallNotSupported exists for Delete and Associate. [A]
 //     Every mutating call (Add, Update, Delete, Associate, Disassociate,
-//     Cancel, Send*) takes a lock for its duration plus WithMutationHold; a
+//     Cancel, Send*) takes a lock for its duration plus Settings.MutationHold; a
 //     second mutation in the same scope meanwhile is refused at once with 429.
-//     Scope: WithLockScope (LockPerAccount, the default, or LockPerContact).
+//     Scope: Settings.LockScope (LockPerAccount, the default, or LockPerContact).
 //   - [D] Quota 20 calls per second per action per account. [A] A token
-//     bucket per action (burst 20, WithRateLimit) answers
+//     bucket per action (burst 20, Settings.RateLimit) answers
 //     400 Throttling.User with the header
 //     x-ratelimit-user-api: Limit:20,Remain:0,TimeLeft:<ms>,Reset:<unix ms>
 //     (the format is an assumption built from the SDK's parser).
-//   - Test faults, not API behaviour: WithLatency (every call),
+//   - Test faults, not API behaviour: Settings.Latency (every call),
 //     FailNext(action, code, n), DropNext(action, n) (the call commits, then
-//     the connection closes with no reply), SetServerErrorRate(p) (seeded
+//     the connection closes with no reply), Settings.ServerErrorRate (seeded
 //     500 InternalError/503 ServiceUnavailable before any work),
-//     WithReadAfterCreateDelay (a new contact is 404 to Get/List for a while),
+//     Settings.ReadAfterCreateDelay (a new contact is 404 to Get/List for a while),
 //     FailNextDeletion. Stats counts calls, conflicts, throttles and 5xx per
 //     action, and the peak number of concurrent mutations.
 //
@@ -183,7 +192,6 @@
 //	                          -> the Contact snapshot after verification
 //	POST /_emulator/faults    {"action": "GetMessageContact", "code": "ServiceUnavailable", "n": 2}
 //	                          {"action": "AddMessageContact", "drop": true, "n": 1}
-//	                          {"error_rate": 0.1}
 //	                          {"deletion_failure": [{"AccountId": "1500000000000002", "MessageTypes": ["AccountExpenses"]}]}
 //	                          -> {"ok": true}
 //	POST /_emulator/settings  {"read_mode": "verified", "latency": "20ms", "mutation_hold": "100ms",

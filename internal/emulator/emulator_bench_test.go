@@ -118,7 +118,7 @@ func getRequests(tb testing.TB, n int, baseURL, contactID string) []*http.Reques
 func BenchmarkGetMessageContact(b *testing.B) {
 	b.Run("in-process", func(b *testing.B) {
 		const base = "http://emulator.invalid"
-		e := emulator.New(emulator.WithRateLimit(0))
+		e := emulator.New(emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 		id := addContact(b, e, base)
 		reqs := getRequests(b, b.N, base, id)
 		e.ResetStats()
@@ -136,7 +136,7 @@ func BenchmarkGetMessageContact(b *testing.B) {
 	})
 
 	b.Run("loopback", func(b *testing.B) {
-		s := emulator.NewServer(b, emulator.WithRateLimit(0))
+		s := emulator.NewServer(b, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 		id := addContact(b, s, s.URL)
 		reqs := getRequests(b, b.N, s.URL, id)
 		tr := &http.Transport{MaxIdleConnsPerHost: 64}

@@ -38,7 +38,8 @@ var operations = map[string]operation{
 	"ListMessageContactVerifications":        {handle: (*Emulator).listMessageContactVerifications},
 }
 
-// The handlers below run with e.mu held.
+// The handlers below run with e.mu held. They validate a call and read the
+// store; every change goes through a store method.
 
 // existing finds a contact for any operation; hidden reports whether a
 // read-after-create delay still hides it from Get and List.
@@ -47,7 +48,7 @@ func (e *Emulator) existing(id string, now time.Time) (c *contact, hidden bool, 
 	if !ok {
 		return nil, false, fail(codeContactNotFound)
 	}
-	return c, now.Before(c.created.Add(e.cfg.readAfterCreateDelay)), nil
+	return c, now.Before(c.created.Add(e.cfg.settings.ReadAfterCreateDelay)), nil
 }
 
 // mutable finds a contact that a mutating call may change.
@@ -101,16 +102,7 @@ func (e *Emulator) addMessageContact(c *call) (any, *apiError) {
 	if e.store.nameTaken(name, "") {
 		return nil, fail(codeNameAlreadyUsed)
 	}
-	ct := &contact{
-		id:           e.store.newContactID(),
-		name:         name,
-		title:        title,
-		messageTypes: types,
-		pendingEmail: email,
-		pendingPhone: phone,
-		created:      c.now,
-	}
-	e.store.insert(ct)
+	ct := e.store.add(name, title, types, email, phone, c.now)
 	out := addContactResponse{RequestID: c.requestID}
 	out.Contact.ContactID = ct.id
 	out.Contact.CreateDate = apiDate(ct.created)
@@ -158,40 +150,13 @@ func (e *Emulator) updateMessageContact(c *call) (any, *apiError) {
 	if name != "" && e.store.nameTaken(name, id) {
 		return nil, fail(codeNameAlreadyUsed)
 	}
-	if name != "" {
-		ct.name = name
-	}
-	if title != "" {
-		ct.title = title
-	}
-	if typesSent {
-		ct.messageTypes = types
-	}
-	if email != "" {
-		ct.email, ct.pendingEmail = submitTarget(ct.email, ct.pendingEmail, email)
-	}
-	switch {
-	case phoneSent && phone == "":
+	e.store.update(ct, contactChange{
+		name: name, title: title, email: email, phone: phone,
+		messageTypes: types, messageTypesSent: typesSent,
 		// An explicitly empty PhoneNumber removes the phone (assumption).
-		ct.phone, ct.pendingPhone = "", ""
-	case phone != "":
-		ct.phone, ct.pendingPhone = submitTarget(ct.phone, ct.pendingPhone, phone)
-	}
+		removePhone: phoneSent && phone == "",
+	})
 	return requestIDOnly{RequestID: c.requestID}, nil
-}
-
-// submitTarget applies a submitted email or phone: the verified value clears
-// any pending change, the pending value is a no-op, anything else becomes
-// the new pending value.
-func submitTarget(verified, pending, submitted string) (string, string) {
-	switch submitted {
-	case verified:
-		return verified, ""
-	case pending:
-		return verified, pending
-	default:
-		return verified, submitted
-	}
 }
 
 func (e *Emulator) getMessageContact(c *call) (any, *apiError) {
@@ -206,8 +171,8 @@ func (e *Emulator) getMessageContact(c *call) (any, *apiError) {
 	if hidden {
 		return nil, fail(codeContactNotFound)
 	}
-	out := getContactResponse{RequestID: c.requestID, Contact: ct.wire(e.cfg.readMode)}
-	e.store.observed(ct, e.cfg.asyncDelete)
+	out := getContactResponse{RequestID: c.requestID, Contact: ct.wire(e.cfg.settings.ReadMode)}
+	e.store.observed(ct, e.cfg.settings.AsyncDelete)
 	return out, nil
 }
 
@@ -241,10 +206,10 @@ func (e *Emulator) listMessageContacts(c *call) (any, *apiError) {
 		if onlyID != "" && ct.id != onlyID {
 			continue
 		}
-		if c.now.Before(ct.created.Add(e.cfg.readAfterCreateDelay)) {
+		if c.now.Before(ct.created.Add(e.cfg.settings.ReadAfterCreateDelay)) {
 			continue
 		}
-		w := ct.wire(e.cfg.readMode)
+		w := ct.wire(e.cfg.settings.ReadMode)
 		if member != "" {
 			b, ok := ct.binding(member)
 			if !ok {
@@ -263,7 +228,7 @@ func (e *Emulator) listMessageContacts(c *call) (any, *apiError) {
 		Contacts:   page(rows, number, size),
 	}
 	for _, ct := range page(matched, number, size) {
-		e.store.observed(ct, e.cfg.asyncDelete)
+		e.store.observed(ct, e.cfg.settings.AsyncDelete)
 	}
 	return out, nil
 }
@@ -292,11 +257,7 @@ func (e *Emulator) deleteMessageContact(c *call) (any, *apiError) {
 		e.store.remove(id)
 		return deleteContactResponse{RequestID: c.requestID, Status: statusDeleted}, nil
 	}
-	ct.deleting = true
-	ct.deleteStarted = c.now
-	ct.lastFailure = nil
-	ct.deleteFailWith = e.store.failNextDeletion
-	e.store.failNextDeletion = nil
+	e.store.startDeletion(ct, c.now)
 	return deleteContactResponse{RequestID: c.requestID, Status: statusDeleting}, nil
 }
 
@@ -315,7 +276,7 @@ func (e *Emulator) getMessageContactDeletionStatus(c *call) (any, *apiError) {
 	switch {
 	case ct.deleting:
 		out.ContactDeletionStatus.Status = statusDeleting
-		e.store.observed(ct, e.cfg.asyncDelete)
+		e.store.observed(ct, e.cfg.settings.AsyncDelete)
 	case ct.lastFailure != nil:
 		out.ContactDeletionStatus.Status = statusFailed
 		for _, r := range ct.lastFailure {
@@ -358,15 +319,8 @@ func (e *Emulator) sendVerification(c *call, isEmail bool) (any, *apiError) {
 	if pending == "" || pending != target {
 		return nil, fail(codeVerificationNotFound)
 	}
-	day := c.now.In(chinaTime).Format(time.DateOnly)
-	if e.cfg.dailySendLimit > 0 && e.store.sends[day] >= e.cfg.dailySendLimit {
+	if !e.store.send(ct, isEmail, c.now, e.cfg.settings.DailySendLimit) {
 		return nil, fail(codeSendLimit)
-	}
-	e.store.sends[day]++
-	if isEmail {
-		ct.emailSends++
-	} else {
-		ct.phoneSends++
 	}
 	return requestIDOnly{RequestID: c.requestID}, nil
 }
@@ -398,17 +352,12 @@ func (e *Emulator) associateMembers(c *call) (any, *apiError) {
 			added++
 		}
 	}
-	if limit := e.cfg.maxMembersPerContact; limit > 0 && len(ct.bindings)+added > limit {
+	if limit := e.cfg.settings.MaxMembersPerContact; limit > 0 && len(ct.bindings)+added > limit {
 		return nil, failf(codeContactMembersLimit, "A contact can be bound to at most %d objects.", limit)
 	}
 	out := membersResponse{RequestID: c.requestID, Members: []wireMemberBinding{}}
-	for _, m := range members {
-		b, ok := ct.binding(m)
-		if !ok {
-			b = binding{id: m, at: c.now}
-			ct.bindings = append(ct.bindings, b)
-		}
-		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: m, ModifyDate: apiDate(b.at)})
+	for _, b := range e.store.bind(ct, members, c.now) {
+		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: b.id, ModifyDate: apiDate(b.at)})
 	}
 	return out, nil
 }
@@ -426,11 +375,11 @@ func (e *Emulator) disassociateMembers(c *call) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	// Unbinding an object that is not bound succeeds without change
+	// (assumption).
+	e.store.unbind(ct, members)
 	out := membersResponse{RequestID: c.requestID, Members: []wireMemberBinding{}}
 	for _, m := range members {
-		// Unbinding an object that is not bound succeeds without change
-		// (assumption).
-		ct.bindings = slices.DeleteFunc(ct.bindings, func(b binding) bool { return b.id == m })
 		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: m, ModifyDate: apiDate(c.now)})
 	}
 	return out, nil
@@ -475,12 +424,7 @@ func (e *Emulator) cancelMessageContactUpdate(c *call) (any, *apiError) {
 	if dropPhone && (ct.pendingPhone == "" || (phone != "" && ct.pendingPhone != phone)) {
 		return nil, failf(codeStatusMismatch, "The phone number is not waiting for verification.")
 	}
-	if dropEmail {
-		ct.pendingEmail = ""
-	}
-	if dropPhone {
-		ct.pendingPhone = ""
-	}
+	e.store.cancelPending(ct, dropEmail, dropPhone)
 	return requestIDOnly{RequestID: c.requestID}, nil
 }
 

@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -34,6 +36,22 @@ func (m ReadMode) String() string {
 	return "submitted"
 }
 
+// MarshalText returns String.
+func (m ReadMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText parses "submitted" or "verified".
+func (m *ReadMode) UnmarshalText(b []byte) error {
+	switch strings.ToLower(string(b)) {
+	case "submitted":
+		*m = ReadSubmitted
+	case "verified":
+		*m = ReadVerified
+	default:
+		return fmt.Errorf("read mode %q: want submitted or verified", b)
+	}
+	return nil
+}
+
 // LockScope selects what a mutating call locks while it runs.
 type LockScope int
 
@@ -53,6 +71,22 @@ func (s LockScope) String() string {
 	return "account"
 }
 
+// MarshalText returns String.
+func (s LockScope) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses "account" or "contact".
+func (s *LockScope) UnmarshalText(b []byte) error {
+	switch strings.ToLower(string(b)) {
+	case "account":
+		*s = LockPerAccount
+	case "contact":
+		*s = LockPerContact
+	default:
+		return fmt.Errorf("lock scope %q: want account or contact", b)
+	}
+	return nil
+}
+
 // Option configures an Emulator built by New or NewServer.
 type Option func(*config)
 
@@ -61,39 +95,28 @@ type credential struct {
 	id, secret, token string
 }
 
-// config holds every switch. Fields that may change at run time (through
-// Set* methods or the admin endpoints) are read under Emulator.mu.
+// config holds what an emulator is built with. settings may change at run
+// time (Apply, the settings admin endpoint) and is read under Emulator.mu.
 type config struct {
-	creds                map[string]credential
-	noDefaultCredential  bool
-	readMode             ReadMode
-	now                  func() time.Time
-	directory            Directory
-	latency              time.Duration
-	mutationHold         time.Duration
-	lockScope            LockScope
-	rateLimit            int
-	dailySendLimit       int
-	maxMembersPerContact int
-	asyncDelete          time.Duration
-	readAfterCreateDelay time.Duration
-	seed                 uint64
-	timestampSkew        time.Duration
-	nonceRetention       time.Duration
-	serverErrorRate      float64
+	creds               map[string]credential
+	noDefaultCredential bool
+	now                 func() time.Time
+	directory           Directory
+	seed                uint64
+	timestampSkew       time.Duration
+	nonceRetention      time.Duration
+	settings            Settings
 }
 
 func defaultConfig() *config {
 	return &config{
-		creds:                map[string]credential{},
-		now:                  time.Now,
-		directory:            DefaultDirectory(),
-		rateLimit:            20,
-		dailySendLimit:       10,
-		maxMembersPerContact: 20,
-		seed:                 1,
-		timestampSkew:        15 * time.Minute,
-		nonceRetention:       30 * time.Minute,
+		creds:          map[string]credential{},
+		now:            time.Now,
+		directory:      DefaultDirectory(),
+		seed:           1,
+		timestampSkew:  15 * time.Minute,
+		nonceRetention: 30 * time.Minute,
+		settings:       DefaultSettings(),
 	}
 }
 
@@ -119,11 +142,6 @@ func WithoutDefaultCredential() Option {
 	return func(c *config) { c.noDefaultCredential = true }
 }
 
-// WithReadMode sets what Get/List report while a change is pending.
-func WithReadMode(m ReadMode) Option {
-	return func(c *config) { c.readMode = m }
-}
-
 // WithClock replaces time.Now. Every time-dependent behaviour (request
 // timestamps, nonces, dates, rate limits, daily send limits, async deletion,
 // read-after-create delay) reads this clock.
@@ -136,67 +154,8 @@ func WithDirectory(d Directory) Option {
 	return func(c *config) { c.directory = d.clone() }
 }
 
-// WithLatency adds d of wall-clock delay to every API call.
-func WithLatency(d time.Duration) Option {
-	return func(c *config) { c.latency = d }
-}
-
-// WithMutationHold makes every mutating call keep its lock for d (wall
-// clock) after its work is done and before it replies. With 0 the lock still
-// covers the call itself.
-func WithMutationHold(d time.Duration) Option {
-	return func(c *config) { c.mutationHold = d }
-}
-
-// WithLockScope sets the scope of mutation locks.
-func WithLockScope(s LockScope) Option {
-	return func(c *config) { c.lockScope = s }
-}
-
-// WithRateLimit sets the per-action, per-account limit in calls per second
-// (a token bucket with a burst of perSecond). The default is 20; 0 disables
-// rate limiting.
-func WithRateLimit(perSecond int) Option {
-	return func(c *config) { c.rateLimit = perSecond }
-}
-
-// WithDailySendLimit sets how many verification messages the account may send
-// per day (UTC+8 calendar day). The default is 10 (an assumption); 0 or less
-// disables the limit.
-func WithDailySendLimit(n int) Option {
-	return func(c *config) { c.dailySendLimit = n }
-}
-
-// WithMaxMembersPerContact sets how many objects one contact may be bound to
-// (default 20, an assumption); beyond it AssociateMembers answers
-// LimitExceeded.ContactMembers. 0 or less removes the cap.
-func WithMaxMembersPerContact(n int) Option {
-	return func(c *config) { c.maxMembersPerContact = n }
-}
-
-// WithAsyncDelete sets how long a contact deleted with
-// RetainContactInMembers=false stays Deleting, on the emulator's clock. With
-// 0 (the default) the deletion is still asynchronous: exactly one read
-// (GetMessageContact, ListMessageContacts or GetMessageContactDeletionStatus)
-// observes it Deleting, then it completes.
-func WithAsyncDelete(d time.Duration) Option {
-	return func(c *config) { c.asyncDelete = d }
-}
-
-// WithReadAfterCreateDelay makes a new contact invisible to
-// GetMessageContact and ListMessageContacts (404 / absent) for d after
-// AddMessageContact, on the emulator's clock.
-func WithReadAfterCreateDelay(d time.Duration) Option {
-	return func(c *config) { c.readAfterCreateDelay = d }
-}
-
 // WithSeed seeds the deterministic generator behind contact IDs, request IDs
-// and the random server errors of SetServerErrorRate. The default seed is 1.
+// and the random server errors of Settings.ServerErrorRate. The default seed is 1.
 func WithSeed(seed uint64) Option {
 	return func(c *config) { c.seed = seed }
-}
-
-// WithServerErrorRate is the option form of SetServerErrorRate.
-func WithServerErrorRate(p float64) Option {
-	return func(c *config) { c.serverErrorRate = p }
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // APIVersion is the only API version the emulator serves.
@@ -39,7 +41,7 @@ type Emulator struct {
 
 	locks           map[string]bool
 	activeMutations int
-	buckets         map[string]*bucket
+	limiters        map[string]*rate.Limiter
 	stats           Stats
 
 	// holdHook, when set by tests, runs while a mutating call holds its
@@ -48,11 +50,23 @@ type Emulator struct {
 }
 
 // New builds an Emulator. With no options it accepts the default key pair,
-// serves DefaultDirectory and uses the real clock.
+// serves DefaultDirectory with DefaultSettings and uses the real clock. It
+// panics if the settings are not valid (Settings.Validate).
 func New(opts ...Option) *Emulator {
+	e, err := build(opts)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+func build(opts []Option) (*Emulator, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		o(cfg)
+	}
+	if err := cfg.settings.Validate(); err != nil {
+		return nil, fmt.Errorf("emulator settings: %w", err)
 	}
 	if !cfg.noDefaultCredential {
 		if _, ok := cfg.creds[DefaultAccessKeyID]; !ok {
@@ -68,10 +82,10 @@ func New(opts ...Option) *Emulator {
 		dropNext:     map[string]int{},
 		errRNG:       rand.New(rand.NewPCG(cfg.seed, cfg.seed+1)),
 		locks:        map[string]bool{},
-		buckets:      map[string]*bucket{},
+		limiters:     map[string]*rate.Limiter{},
 		stats:        newStats(),
 	}
-	return e
+	return e, nil
 }
 
 func (e *Emulator) now() time.Time { return e.cfg.now() }
@@ -89,7 +103,10 @@ type Server struct {
 // ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	e := New(opts...)
+	e, err := build(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(e)
 	s := &Server{Emulator: e, URL: srv.URL, srv: srv}
 	t.Cleanup(s.Close)
@@ -213,7 +230,7 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 	}
 	e.mu.Lock()
 	e.stats.Calls[action]++
-	latency := e.cfg.latency
+	latency := e.cfg.settings.Latency
 	e.mu.Unlock()
 	if latency > 0 {
 		if err := sleepCtx(r.Context(), latency); err != nil {
@@ -237,14 +254,12 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 	if aerr := e.injectedFault(action); aerr != nil {
 		rep := e.errorReply(r, requestID, action, aerr)
 		if strings.HasPrefix(string(aerr.code), "Throttling") {
-			rep.header = rateLimitHeader(max(e.rateLimit(), 1), e.now(), 0, time.Second)
+			rep.header = rateLimitHeader(max(e.Settings().RateLimit, 1), e.now(), 0, time.Second)
 		}
 		return rep, false
 	}
 	if ok, hdr := e.takeToken(action); !ok {
-		e.mu.Lock()
-		e.stats.Throttled[action]++
-		e.mu.Unlock()
+		e.count(func(s *Stats) map[string]int { return s.Throttled }, action)
 		rep := e.errorReply(r, requestID, action, fail(codeThrottlingUser))
 		rep.header = hdr
 		return rep, false
@@ -252,9 +267,7 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 	if op.mutating {
 		key := e.lockKey(params)
 		if !e.acquire(key) {
-			e.mu.Lock()
-			e.stats.Conflicts[action]++
-			e.mu.Unlock()
+			e.count(func(s *Stats) map[string]int { return s.Conflicts }, action)
 			return failWith(fail(codeConcurrentCall))
 		}
 		defer e.release(key)
@@ -262,9 +275,9 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 
 	e.mu.Lock()
 	now := e.now()
-	e.store.advance(now, e.cfg.asyncDelete)
+	e.store.advance(now, e.cfg.settings.AsyncDelete)
 	result, aerr := op.handle(e, &call{action: action, params: params, requestID: requestID, now: now})
-	hold, hook := e.cfg.mutationHold, e.holdHook
+	hold, hook := e.cfg.settings.MutationHold, e.holdHook
 	drop = e.consumeDrop(action)
 	e.mu.Unlock()
 
@@ -283,12 +296,6 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 		return failWith(aerr)
 	}
 	return reply{body: result}, false
-}
-
-func (e *Emulator) rateLimit() int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.cfg.rateLimit
 }
 
 func firstNonEmpty(vals ...string) string {
@@ -329,13 +336,6 @@ func (e *Emulator) Directory() Directory {
 	return e.cfg.directory.clone()
 }
 
-// SetReadMode switches what Get/List report while a change is pending.
-func (e *Emulator) SetReadMode(m ReadMode) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.cfg.readMode = m
-}
-
 // ErrContactNotFound is returned by Verify for an unknown contact.
 var ErrContactNotFound = errors.New("emulator: contact not found")
 
@@ -350,20 +350,8 @@ var ErrNotPending = errors.New("emulator: target is not pending verification")
 func (e *Emulator) Verify(contactID, target string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.store.advance(e.now(), e.cfg.asyncDelete)
-	c, ok := e.store.contacts[contactID]
-	if !ok {
-		return fmt.Errorf("%w: %s", ErrContactNotFound, contactID)
-	}
-	switch {
-	case target != "" && target == c.pendingEmail:
-		c.email, c.pendingEmail = target, ""
-	case target != "" && target == c.pendingPhone:
-		c.phone, c.pendingPhone = target, ""
-	default:
-		return fmt.Errorf("%w: %q on %s", ErrNotPending, target, contactID)
-	}
-	return nil
+	e.store.advance(e.now(), e.cfg.settings.AsyncDelete)
+	return e.store.verify(contactID, target)
 }
 
 // Contact returns a snapshot of one contact, whatever its visibility
@@ -371,7 +359,7 @@ func (e *Emulator) Verify(contactID, target string) error {
 func (e *Emulator) Contact(id string) (Contact, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.store.advance(e.now(), e.cfg.asyncDelete)
+	e.store.advance(e.now(), e.cfg.settings.AsyncDelete)
 	c, ok := e.store.contacts[id]
 	if !ok {
 		return Contact{}, false
@@ -383,7 +371,7 @@ func (e *Emulator) Contact(id string) (Contact, bool) {
 func (e *Emulator) Contacts() []Contact {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.store.advance(e.now(), e.cfg.asyncDelete)
+	e.store.advance(e.now(), e.cfg.settings.AsyncDelete)
 	out := make([]Contact, 0, len(e.store.order))
 	for _, c := range e.store.order {
 		out = append(out, c.snapshot())
@@ -395,12 +383,12 @@ func (e *Emulator) Contacts() []Contact {
 func (e *Emulator) Len() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.store.advance(e.now(), e.cfg.asyncDelete)
+	e.store.advance(e.now(), e.cfg.settings.AsyncDelete)
 	return len(e.store.order)
 }
 
 // Reset drops every contact, binding, fault, counter and remembered nonce.
-// Options and settings are kept.
+// Options and settings are kept, except ServerErrorRate, which returns to 0.
 func (e *Emulator) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -408,7 +396,7 @@ func (e *Emulator) Reset() {
 	e.nonces = map[string]time.Time{}
 	e.failNext = map[string][]injectedFault{}
 	e.dropNext = map[string]int{}
-	e.cfg.serverErrorRate = 0
-	e.buckets = map[string]*bucket{}
+	e.cfg.settings.ServerErrorRate = 0
+	e.resetLimiters()
 	e.stats = newStats()
 }

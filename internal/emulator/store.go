@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -208,9 +209,144 @@ func (s *store) newRequestID() string {
 	return string(b)
 }
 
-func (s *store) insert(c *contact) {
+// add stores a new contact whose email and phone wait for verification.
+func (s *store) add(name, title string, messageTypes []string, email, phone string, now time.Time) *contact {
+	c := &contact{
+		id:           s.newContactID(),
+		name:         name,
+		title:        title,
+		messageTypes: messageTypes,
+		pendingEmail: email,
+		pendingPhone: phone,
+		created:      now,
+	}
 	s.contacts[c.id] = c
 	s.order = append(s.order, c)
+	return c
+}
+
+// contactChange is what one UpdateMessageContact call changes: empty
+// strings and an unsent MessageTypes leave a field as it is.
+type contactChange struct {
+	name, title, email, phone string
+	messageTypes              []string
+	messageTypesSent          bool
+	removePhone               bool // drop the phone, verified and pending
+}
+
+func (s *store) update(c *contact, ch contactChange) {
+	if ch.name != "" {
+		c.name = ch.name
+	}
+	if ch.title != "" {
+		c.title = ch.title
+	}
+	if ch.messageTypesSent {
+		c.messageTypes = ch.messageTypes
+	}
+	if ch.email != "" {
+		c.email, c.pendingEmail = submitTarget(c.email, c.pendingEmail, ch.email)
+	}
+	switch {
+	case ch.removePhone:
+		c.phone, c.pendingPhone = "", ""
+	case ch.phone != "":
+		c.phone, c.pendingPhone = submitTarget(c.phone, c.pendingPhone, ch.phone)
+	}
+}
+
+// submitTarget applies a submitted email or phone: the verified value clears
+// any pending change, the pending value is a no-op, anything else becomes
+// the new pending value.
+func submitTarget(verified, pending, submitted string) (string, string) {
+	switch submitted {
+	case verified:
+		return verified, ""
+	case pending:
+		return verified, pending
+	default:
+		return verified, submitted
+	}
+}
+
+// verify makes target, pending on contact id, its verified value.
+func (s *store) verify(id, target string) error {
+	c, ok := s.contacts[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrContactNotFound, id)
+	}
+	switch {
+	case target != "" && target == c.pendingEmail:
+		c.email, c.pendingEmail = target, ""
+	case target != "" && target == c.pendingPhone:
+		c.phone, c.pendingPhone = target, ""
+	default:
+		return fmt.Errorf("%w: %q on %s", ErrNotPending, target, id)
+	}
+	return nil
+}
+
+// cancelPending drops the pending email and/or phone.
+func (s *store) cancelPending(c *contact, email, phone bool) {
+	if email {
+		c.pendingEmail = ""
+	}
+	if phone {
+		c.pendingPhone = ""
+	}
+}
+
+// send counts one verification message, unless the account has sent
+// dailyLimit (if positive) on now's UTC+8 day already.
+func (s *store) send(c *contact, isEmail bool, now time.Time, dailyLimit int) bool {
+	day := now.In(chinaTime).Format(time.DateOnly)
+	if dailyLimit > 0 && s.sends[day] >= dailyLimit {
+		return false
+	}
+	s.sends[day]++
+	if isEmail {
+		c.emailSends++
+	} else {
+		c.phoneSends++
+	}
+	return true
+}
+
+// bind binds c to members (already bound ones keep their time) and returns
+// the bindings of members.
+func (s *store) bind(c *contact, members []string, now time.Time) []binding {
+	out := make([]binding, 0, len(members))
+	for _, m := range members {
+		b, ok := c.binding(m)
+		if !ok {
+			b = binding{id: m, at: now}
+			c.bindings = append(c.bindings, b)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func (s *store) unbind(c *contact, members []string) {
+	c.bindings = slices.DeleteFunc(c.bindings, func(b binding) bool { return slices.Contains(members, b.id) })
+}
+
+// startDeletion starts an asynchronous deletion, armed to fail if
+// armDeletionFailure was called.
+func (s *store) startDeletion(c *contact, now time.Time) {
+	c.deleting = true
+	c.deleteStarted = now
+	c.lastFailure = nil
+	c.deleteFailWith = s.failNextDeletion
+	s.failNextDeletion = nil
+}
+
+// armDeletionFailure makes the next asynchronous deletion fail with reasons.
+func (s *store) armDeletionFailure(reasons []FailReason) {
+	if reasons == nil {
+		reasons = []FailReason{}
+	}
+	s.failNextDeletion = cloneReasons(reasons)
 }
 
 func (s *store) remove(id string) {

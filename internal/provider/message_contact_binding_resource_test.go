@@ -285,7 +285,7 @@ func TestMessageContactBindingResource_invalidArguments(t *testing.T) {
 }
 
 func TestMessageContactBindingResource_apiErrors(t *testing.T) {
-	env := newTestEnv(t, emulator.WithMaxMembersPerContact(1))
+	env := newTestEnv(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MaxMembersPerContact = 1 }))
 	env.requireEmulator("caps the bindings per contact at one")
 	c := newContact("test")
 	root := bindTo("root", c, testRootID)
@@ -419,7 +419,7 @@ func TestMessageContactBindingResource_parallel(t *testing.T) {
 		emulator.WithDirectory(dir),
 		// Every mutation keeps the account's lock a while, so concurrent
 		// writers meet 429 ConcurrentCallNotSupported.
-		emulator.WithMutationHold(25 * time.Millisecond),
+		emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MutationHold = 25 * time.Millisecond }),
 	}
 
 	t.Run("one contact", func(t *testing.T) {
@@ -552,10 +552,10 @@ func TestMessageContactBindingResource_readAndDeleteTimeouts(t *testing.T) {
 	var start time.Time
 	failAll := func() {
 		start = time.Now()
-		env.emulated().SetServerErrorRate(1)
+		env.emulated().MustApply(func(s *emulator.Settings) { s.ServerErrorRate = 1 })
 	}
 	restore := func() {
-		env.emulated().SetServerErrorRate(0)
+		env.emulated().MustApply(func(s *emulator.Settings) { s.ServerErrorRate = 0 })
 		if took := time.Since(start); took > 30*time.Second {
 			t.Errorf("the failing operation took %s despite a 2s timeout", took)
 		}

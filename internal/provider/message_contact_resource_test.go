@@ -1,11 +1,8 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -480,7 +477,7 @@ func TestMessageContactResource_sendLimit(t *testing.T) {
 				},
 			}},
 		})
-	}, emulator.WithDailySendLimit(1))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.DailySendLimit = 1 }))
 }
 
 func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
@@ -546,7 +543,7 @@ func TestMessageContactResource_asyncDelete(t *testing.T) {
 				},
 			},
 		})
-	}, emulator.WithAsyncDelete(700*time.Millisecond))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = 700 * time.Millisecond }))
 }
 
 func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
@@ -578,7 +575,7 @@ func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
 				{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
 			},
 		})
-	}, emulator.WithAsyncDelete(300*time.Millisecond))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = 300 * time.Millisecond }))
 }
 
 func TestMessageContactResource_retainOnDestroy(t *testing.T) {
@@ -596,7 +593,7 @@ func TestMessageContactResource_retainOnDestroy(t *testing.T) {
 			},
 			Steps: []resource.TestStep{{Config: env.config(c)}},
 		})
-	}, emulator.WithAsyncDelete(time.Hour))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = time.Hour }))
 }
 
 func TestMessageContactResource_readAfterCreate(t *testing.T) {
@@ -608,7 +605,7 @@ func TestMessageContactResource_readAfterCreate(t *testing.T) {
 			CheckDestroy:             env.checkDestroyed,
 			Steps:                    []resource.TestStep{{Config: env.config(c), ConfigStateChecks: contactChecks(c)}},
 		})
-	}, emulator.WithReadAfterCreateDelay(600*time.Millisecond))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.ReadAfterCreateDelay = 600 * time.Millisecond }))
 }
 
 func TestMessageContactResource_throttlingRetried(t *testing.T) {
@@ -641,23 +638,6 @@ func TestMessageContactResource_throttlingRetried(t *testing.T) {
 	})
 }
 
-// setEmulator changes emulator settings through its admin endpoint.
-func setEmulator(t *testing.T, emu *emulator.Server, settings map[string]any) {
-	t.Helper()
-	body, err := json.Marshal(settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(emu.URL+"/_emulator/settings", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("changing emulator settings: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("changing emulator settings: HTTP %d", resp.StatusCode)
-	}
-}
-
 func TestMessageContactResource_timeouts(t *testing.T) {
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("injects endless failures")
@@ -666,10 +646,10 @@ func TestMessageContactResource_timeouts(t *testing.T) {
 		var start time.Time
 		failAll := func() {
 			start = time.Now()
-			env.emulated().SetServerErrorRate(1)
+			env.emulated().MustApply(func(s *emulator.Settings) { s.ServerErrorRate = 1 })
 		}
 		restore := func() {
-			env.emulated().SetServerErrorRate(0)
+			env.emulated().MustApply(func(s *emulator.Settings) { s.ServerErrorRate = 0 })
 			// Generous bound: a 2s timeout, plus the CLI's own work.
 			if took := time.Since(start); took > 30*time.Second {
 				t.Errorf("the failing operation took %s despite a 2s timeout", took)
@@ -693,12 +673,12 @@ func TestMessageContactResource_timeouts(t *testing.T) {
 					ExpectError: regexp.MustCompile(`(?s)Unable to Delete Message Contact.*delete timeout expired`),
 				},
 				{
-					PreConfig: func() { setEmulator(t, env.emulated(), map[string]any{"async_delete": "0s"}) },
+					PreConfig: func() { env.emulated().MustApply(func(s *emulator.Settings) { s.AsyncDelete = 0 }) },
 					Config:    env.providerHCL(),
 				},
 			},
 		})
-	}, emulator.WithAsyncDelete(time.Hour))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = time.Hour }))
 }
 
 func TestMessageContactResource_invalidInputs(t *testing.T) {
@@ -799,7 +779,7 @@ func TestMessageContactResource_createFailureKeepsID(t *testing.T) {
 							t.Fatalf("the emulator holds %d contacts, want 1", len(contacts))
 						}
 						first = contacts[0].ID
-						setEmulator(t, env.emulated(), map[string]any{"read_after_create_delay": "0s"})
+						env.emulated().MustApply(func(s *emulator.Settings) { s.ReadAfterCreateDelay = 0 })
 					},
 					Config: env.config(c),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -817,5 +797,5 @@ func TestMessageContactResource_createFailureKeepsID(t *testing.T) {
 				},
 			},
 		})
-	}, emulator.WithReadAfterCreateDelay(time.Hour))
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.ReadAfterCreateDelay = time.Hour }))
 }

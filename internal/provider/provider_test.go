@@ -85,7 +85,7 @@ func forEachReadMode(t *testing.T, f func(t *testing.T, env *testEnv), opts ...e
 	}
 	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
 		t.Run(mode.String(), func(t *testing.T) {
-			env := newTestEnv(t, append(slices.Clone(opts), emulator.WithReadMode(mode))...)
+			env := newTestEnv(t, append(slices.Clone(opts), emulator.WithSettings(func(cfg *emulator.Settings) { cfg.ReadMode = mode }))...)
 			env.mode = mode
 			f(t, env)
 		})

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -50,13 +49,13 @@ func BenchmarkRefresh(b *testing.B) {
 		{"active/rate-limit=20/s", true, 20},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			emu := emulator.NewServer(b, emulator.WithRateLimit(0))
+			emu := emulator.NewServer(b, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 			ids := benchCreateContacts(b, emu, tc.verify)
 			server := providerserver.NewProtocol6(provider.New("bench")())()
 			schema := configureProtocolServer(b, server, emu, "1.12.6")
 			states := benchImport(b, server, schema, ids)
 			if tc.rateLimit > 0 {
-				benchEmulatorSettings(b, emu, fmt.Sprintf(`{"rate_limit": %d}`, tc.rateLimit))
+				emu.MustApply(func(s *emulator.Settings) { s.RateLimit = tc.rateLimit })
 			}
 
 			wantStatus := rdapi.StatusVerifying
@@ -132,20 +131,6 @@ func benchCreateContacts(b *testing.B, emu *emulator.Server, verify bool) []stri
 		}
 	}
 	return ids
-}
-
-// benchEmulatorSettings changes the emulator's switches through its admin
-// endpoint.
-func benchEmulatorSettings(b *testing.B, emu *emulator.Server, patch string) {
-	b.Helper()
-	resp, err := http.Post(emu.URL+"/_emulator/settings", "application/json", strings.NewReader(patch))
-	if err != nil {
-		b.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b.Fatalf("POST /_emulator/settings %s: %s", patch, resp.Status)
-	}
 }
 
 // benchResourceState is what Terraform keeps between refreshes of one

@@ -66,7 +66,7 @@ func benchAdd(b *testing.B, c *rdapi.Client, prefix string, n int) []string {
 // loopback: signing, HTTP, the emulator, retry bookkeeping and decoding.
 // The emulator's rate limit is off, so every call is exactly one request.
 func BenchmarkGetMessageContact(b *testing.B) {
-	emu := emulator.NewServer(b, emulator.WithRateLimit(0))
+	emu := emulator.NewServer(b, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 	c := benchClient(b, emu)
 	id := benchAdd(b, c, "Get", 1)[0]
 	ctx := context.Background()
@@ -90,7 +90,7 @@ func BenchmarkGetMessageContact(b *testing.B) {
 // empty page).
 func BenchmarkListMessageContacts(b *testing.B) {
 	const contacts = 500
-	emu := emulator.NewServer(b, emulator.WithRateLimit(0))
+	emu := emulator.NewServer(b, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 	c := benchClient(b, emu)
 	benchAdd(b, c, "List", contacts)
 	ctx := context.Background()
@@ -152,9 +152,9 @@ func BenchmarkConcurrentAdd(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			emu := emulator.NewServer(b,
-				emulator.WithMutationHold(5*time.Millisecond),
-				emulator.WithLockScope(emulator.LockPerAccount),
-				emulator.WithRateLimit(0))
+				emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MutationHold = 5 * time.Millisecond }),
+				emulator.WithSettings(func(cfg *emulator.Settings) { cfg.LockScope = emulator.LockPerAccount }),
+				emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 			var retries atomic.Int64
 			c := benchClient(b, emu, func(o *rdapi.Options) {
 				o.MaxConcurrentWrites = tc.maxWrites

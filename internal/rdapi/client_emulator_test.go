@@ -338,7 +338,7 @@ func TestEmulator_retries(t *testing.T) {
 // TestEmulator_rateLimit: the emulator's token bucket answers
 // Throttling.User with a TimeLeft header; the client waits and succeeds.
 func TestEmulator_rateLimit(t *testing.T) {
-	emu := emulator.NewServer(t, emulator.WithRateLimit(3))
+	emu := emulator.NewServer(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 3 }))
 	var throttled int
 	var mu sync.Mutex
 	c := newClient(t, emu, func(o *rdapi.Options) {
@@ -402,7 +402,7 @@ func TestEmulator_pacing(t *testing.T) {
 func TestEmulator_lostReplies(t *testing.T) {
 	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
 		t.Run(mode.String(), func(t *testing.T) {
-			emu := emulator.NewServer(t, emulator.WithReadMode(mode))
+			emu := emulator.NewServer(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.ReadMode = mode }))
 			c := newClient(t, emu)
 			ctx := context.Background()
 
@@ -602,7 +602,7 @@ func TestEmulator_parallelWriters(t *testing.T) {
 	}
 
 	t.Run("one client, default limit", func(t *testing.T) {
-		emu := emulator.NewServer(t, emulator.WithMutationHold(5*time.Millisecond))
+		emu := emulator.NewServer(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MutationHold = 5 * time.Millisecond }))
 		run(t, []*rdapi.Client{newClient(t, emu, slow)}, "one")
 		st := emu.Stats()
 		if st.Conflicts["AddMessageContact"]+st.Conflicts["AssociateMembers"] != 0 || st.MaxConcurrentMutations != 1 {
@@ -613,7 +613,7 @@ func TestEmulator_parallelWriters(t *testing.T) {
 		}
 	})
 	t.Run("unlimited and separate clients", func(t *testing.T) {
-		emu := emulator.NewServer(t, emulator.WithMutationHold(5*time.Millisecond))
+		emu := emulator.NewServer(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MutationHold = 5 * time.Millisecond }))
 		unlimited := func(o *rdapi.Options) { o.MaxConcurrentWrites = -1 }
 		run(t, []*rdapi.Client{newClient(t, emu, slow, unlimited), newClient(t, emu, slow)}, "many")
 		if emu.Len() != writers {
