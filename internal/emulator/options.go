@@ -1,10 +1,6 @@
 package emulator
 
-import (
-	"fmt"
-	"strings"
-	"time"
-)
+import "time"
 
 // DefaultAccessKeyID is the AccessKey ID the emulator accepts unless
 // WithoutDefaultCredential is given. It is not a real credential.
@@ -12,80 +8,6 @@ const DefaultAccessKeyID = "emulator-access-key-id"
 
 // DefaultAccessKeySecret is the secret paired with DefaultAccessKeyID.
 const DefaultAccessKeySecret = "emulator-access-key-secret"
-
-// ReadMode selects which email address and phone number GetMessageContact and
-// ListMessageContacts report while a change is waiting for verification. The
-// API documentation does not say; see the fidelity contract in the package doc.
-type ReadMode int
-
-const (
-	// ReadSubmitted reports the latest submitted value, verified or not. This
-	// is the default and matches the evidence from the alicloud provider's
-	// acceptance tests.
-	ReadSubmitted ReadMode = iota
-	// ReadVerified reports the last verified value, or the submitted one if
-	// the target has never been verified.
-	ReadVerified
-)
-
-// String returns "submitted" or "verified".
-func (m ReadMode) String() string {
-	if m == ReadVerified {
-		return "verified"
-	}
-	return "submitted"
-}
-
-// MarshalText returns String.
-func (m ReadMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
-
-// UnmarshalText parses "submitted" or "verified".
-func (m *ReadMode) UnmarshalText(b []byte) error {
-	switch strings.ToLower(string(b)) {
-	case "submitted":
-		*m = ReadSubmitted
-	case "verified":
-		*m = ReadVerified
-	default:
-		return fmt.Errorf("read mode %q: want submitted or verified", b)
-	}
-	return nil
-}
-
-// LockScope selects what a mutating call locks while it runs.
-type LockScope int
-
-const (
-	// LockPerAccount makes every mutating call exclusive within the account
-	// (the default): a second concurrent mutation of any contact conflicts.
-	LockPerAccount LockScope = iota
-	// LockPerContact makes mutations exclusive per contact only.
-	LockPerContact
-)
-
-// String returns "account" or "contact".
-func (s LockScope) String() string {
-	if s == LockPerContact {
-		return "contact"
-	}
-	return "account"
-}
-
-// MarshalText returns String.
-func (s LockScope) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText parses "account" or "contact".
-func (s *LockScope) UnmarshalText(b []byte) error {
-	switch strings.ToLower(string(b)) {
-	case "account":
-		*s = LockPerAccount
-	case "contact":
-		*s = LockPerContact
-	default:
-		return fmt.Errorf("lock scope %q: want account or contact", b)
-	}
-	return nil
-}
 
 // Option configures an Emulator built by New or NewServer.
 type Option func(*config)
