@@ -12,8 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,7 +27,11 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-var _ provider.Provider = (*resourceDirectoryProvider)(nil)
+var (
+	_ provider.Provider                  = (*resourceDirectoryProvider)(nil)
+	_ provider.ProviderWithListResources = (*resourceDirectoryProvider)(nil)
+	_ provider.ProviderWithActions       = (*resourceDirectoryProvider)(nil)
+)
 
 // resourceDirectoryProvider is the resourcedirectory provider.
 type resourceDirectoryProvider struct {
@@ -258,6 +264,8 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 	pd := &providerData{client: client, region: settings.region}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
+	resp.ListResourceData = pd
+	resp.ActionData = pd
 }
 
 func userAgent(version, terraformVersion string) string {
@@ -397,5 +405,18 @@ func (p *resourceDirectoryProvider) DataSources(_ context.Context) []func() data
 	return []func() datasource.DataSource{
 		NewMessageContactDataSource,
 		NewMessageContactsDataSource,
+	}
+}
+
+func (p *resourceDirectoryProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewMessageContactListResource,
+	}
+}
+
+func (p *resourceDirectoryProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewSendVerificationAction,
+		NewCancelPendingUpdateAction,
 	}
 }
