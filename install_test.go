@@ -1,0 +1,508 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+)
+
+// The README's installation recipe, run as a user would: `make install`,
+// the CLI configuration copied from README.md, then `init` and `plan` of a
+// module that uses this provider beside another one. Nothing is
+// downloaded: the other provider comes from a stand-in registry on
+// loopback, which a `host` block appended to the README's configuration
+// puts behind the registry hostname.
+
+const (
+	readmeHome      = "/home/you"
+	installVersion  = "0.1.0" // the GNUmakefile's VERSION default, which the README promises
+	companionNS     = "rdtest"
+	companionType   = "companion"
+	companionVer    = "1.0.0"
+	providerAddress = "rdcontact/resourcedirectory"
+)
+
+// installCLI is a CLI to run the recipe with, and the registry host that
+// it resolves "rdcontact/resourcedirectory" to.
+type installCLI struct {
+	name, bin, host string
+}
+
+// installCLIs returns OpenTofu (TF_ACC_TERRAFORM_PATH, which make test sets)
+// and Terraform when a binary exists (TERRAFORM, else /usr/local/bin/terraform).
+func installCLIs(t *testing.T) []installCLI {
+	t.Helper()
+	var clis []installCLI
+	if tofu := os.Getenv("TF_ACC_TERRAFORM_PATH"); tofu != "" {
+		clis = append(clis, installCLI{"opentofu", tofu, "registry.opentofu.org"})
+	}
+	tf := os.Getenv("TERRAFORM")
+	if tf == "" {
+		tf = "/usr/local/bin/terraform"
+	}
+	if _, err := os.Stat(tf); err == nil {
+		clis = append(clis, installCLI{"terraform", tf, "registry.terraform.io"})
+	}
+	if len(clis) == 0 {
+		t.Skip("no CLI: set TF_ACC_TERRAFORM_PATH to OpenTofu (make test does) or TERRAFORM to a Terraform binary")
+	}
+	return clis
+}
+
+// readmeSection returns the text of the README section whose heading is
+// exactly heading, up to the next heading of the same or a higher level
+// (lines inside code fences are not headings).
+func readmeSection(t *testing.T, heading string) string {
+	t.Helper()
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	level := strings.Index(heading, " ")
+	var (
+		out            []string
+		inside, fenced bool
+	)
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		if !fenced && strings.HasPrefix(line, "#") {
+			if hashes := strings.Index(line, " "); hashes > 0 && strings.Trim(line[:hashes], "#") == "" {
+				if inside && hashes <= level {
+					break
+				}
+				if strings.TrimRight(line, "\n") == heading {
+					inside = true
+					continue
+				}
+			}
+		}
+		if inside {
+			out = append(out, line)
+		}
+	}
+	if !inside {
+		t.Fatalf("README.md has no section %q", heading)
+	}
+	return strings.Join(out, "")
+}
+
+// codeBlocks returns the fenced code blocks of the given language in text.
+func codeBlocks(text, lang string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllStringSubmatch(text, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// blockWith returns the only block containing marker.
+func blockWith(t *testing.T, blocks []string, marker string) string {
+	t.Helper()
+	var found []string
+	for _, b := range blocks {
+		if strings.Contains(b, marker) {
+			found = append(found, b)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one README code block containing %q, found %d", marker, len(found))
+	}
+	return found[0]
+}
+
+var (
+	installOnce   sync.Once
+	installMirror string
+	installErr    error
+)
+
+// makeInstall runs the README's `make install` once per test binary, into
+// a mirror directory of its own.
+func makeInstall(t *testing.T) string {
+	t.Helper()
+	section := readmeSection(t, "### From source, beside other providers")
+	if !regexp.MustCompile(`(?m)^make install\b`).MatchString(blockWith(t, codeBlocks(section, "sh"), "make install")) {
+		t.Fatal("the README's installation commands have no `make install` line")
+	}
+	installOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "rd-install-mirror-")
+		if err != nil {
+			installErr = err
+			return
+		}
+		installMirror = dir
+		cmd := exec.Command("make", "--no-print-directory", "install", "INSTALL_MIRROR="+dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			installErr = fmt.Errorf("make install: %v\n%s", err, out)
+		}
+	})
+	if installErr != nil {
+		t.Fatal(installErr)
+	}
+	return installMirror
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if installMirror != "" {
+		_ = os.RemoveAll(installMirror)
+	}
+	os.Exit(code)
+}
+
+// TestInstall_mirrorLayout checks what `make install` lays out: the
+// registry's unpacked layout under both hostnames, with the binary name the
+// CLIs look for.
+func TestInstall_mirrorLayout(t *testing.T) {
+	mirror := makeInstall(t)
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		p := filepath.Join(mirror, host, providerAddress, installVersion, platform, "terraform-provider-resourcedirectory_v"+installVersion)
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Errorf("make install did not create %s: %v", p, err)
+			continue
+		}
+		if fi.Mode()&0o111 == 0 {
+			t.Errorf("%s is not executable (%v)", p, fi.Mode())
+		}
+	}
+}
+
+// TestInstall_readme runs init and plan with the README's filesystem-mirror
+// configuration, on a module that needs a second provider from the
+// (stand-in) registry, on every CLI available.
+func TestInstall_readme(t *testing.T) {
+	clis := installCLIs(t)
+	section := readmeSection(t, "### From source, beside other providers")
+	cliConfig := blockWith(t, codeBlocks(section, "hcl"), "filesystem_mirror")
+	moduleTF := blockWith(t, codeBlocks(section, "hcl"), "required_providers")
+	if !strings.Contains(cliConfig, readmeHome+"/.terraform.d/plugins") {
+		t.Fatalf("the README's CLI configuration does not use the default mirror %s/.terraform.d/plugins:\n%s", readmeHome, cliConfig)
+	}
+	mirror := makeInstall(t)
+	cliConfig = strings.ReplaceAll(cliConfig, readmeHome+"/.terraform.d/plugins", mirror)
+
+	// The module: the README's terraform block plus the second provider, and
+	// one resource for each so that plan configures both.
+	withCompanion := strings.Replace(moduleTF, "required_providers {\n",
+		fmt.Sprintf("required_providers {\n    %s = {\n      source  = %q\n      version = %q\n    }\n",
+			companionType, companionNS+"/"+companionType, companionVer), 1)
+	if withCompanion == moduleTF {
+		t.Fatalf("the README's module block has no `required_providers {` line:\n%s", moduleTF)
+	}
+	module := withCompanion + `
+resource "resourcedirectory_message_contact" "ops" {
+  name          = "Ops"
+  email_address = "ops@example.com"
+  title         = "TechnicalDirector"
+  message_types = ["FaultMessage"]
+}
+
+# The companion provider is a copy of this one published under another
+# address; its resources keep their type names, so they name it explicitly.
+resource "resourcedirectory_message_contact" "via_companion" {
+  provider      = ` + companionType + `
+  name          = "Finance"
+  email_address = "finance@example.com"
+  title         = "FinanceDirector"
+  message_types = ["AccountExpenses"]
+}
+`
+	reg := newStandInRegistry(t, filepath.Join(mirror, "registry.terraform.io", providerAddress, installVersion,
+		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-resourcedirectory_v"+installVersion))
+
+	for _, cli := range clis {
+		t.Run(cli.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.tf"), module)
+			rc := writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig+reg.hostBlocks())
+			run := cliRunner(t, cli, dir, rc)
+
+			reg.reset()
+			out, err := run("init", "-input=false", "-no-color")
+			if err != nil {
+				t.Fatalf("init with the README's configuration failed: %v\n%s", err, out)
+			}
+			if got := reg.requested(); !slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, "/"+companionNS+"/"+companionType+"/") }) ||
+				slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, "/rdcontact/") }) {
+				t.Errorf("the registry saw %v: want requests for %s/%s only, never for rdcontact", got, companionNS, companionType)
+			}
+			lock, err := os.ReadFile(filepath.Join(dir, ".terraform.lock.hcl"))
+			if err != nil {
+				t.Fatalf("init wrote no lock file: %v\n%s", err, out)
+			}
+			for _, want := range []string{
+				fmt.Sprintf("provider %q {\n  version = %q", cli.host+"/"+providerAddress, installVersion),
+				fmt.Sprintf("provider %q {\n  version     = %q", cli.host+"/"+companionNS+"/"+companionType, companionVer),
+			} {
+				if !strings.Contains(normaliseLock(string(lock)), normaliseLock(want)) {
+					t.Errorf("the lock file lacks %q:\n%s", want, lock)
+				}
+			}
+
+			out, err = run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+			if code := exitCodeOf(err); code != 2 {
+				t.Fatalf("plan exited with %d (%v), want 2 (changes):\n%s", code, err, out)
+			}
+			if !strings.Contains(out, "Plan: 2 to add, 0 to change, 0 to destroy.") {
+				t.Errorf("plan does not propose the two contacts:\n%s", out)
+			}
+
+			// A second init is what CI does on every run: it must verify
+			// the locked checksums and succeed without -upgrade.
+			if out, err := run("init", "-input=false", "-no-color"); err != nil {
+				t.Fatalf("a second init against the lock file failed: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// TestInstall_devOverrides checks the README's dev_overrides recipe: plan
+// works without init, and init fails as the README warns.
+func TestInstall_devOverrides(t *testing.T) {
+	clis := installCLIs(t)
+	section := readmeSection(t, "### For provider development: `dev_overrides`")
+	cliConfig := blockWith(t, codeBlocks(section, "hcl"), "dev_overrides")
+	moduleTF := blockWith(t, codeBlocks(readmeSection(t, "### From source, beside other providers"), "hcl"), "required_providers")
+	if !strings.Contains(section, "go install .") {
+		t.Fatal("the dev_overrides section does not say `go install .`")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-resourcedirectory"), ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cliConfig = strings.ReplaceAll(cliConfig, readmeHome+"/go/bin", bin)
+	reg := newStandInRegistry(t, filepath.Join(bin, "terraform-provider-resourcedirectory"))
+
+	for _, cli := range clis {
+		t.Run(cli.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "main.tf"), moduleTF+`
+resource "resourcedirectory_message_contact" "ops" {
+  name          = "Ops"
+  email_address = "ops@example.com"
+  title         = "TechnicalDirector"
+  message_types = ["FaultMessage"]
+}
+`)
+			rc := writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig+reg.hostBlocks())
+			run := cliRunner(t, cli, dir, rc)
+
+			out, err := run("plan", "-input=false", "-no-color")
+			if err != nil {
+				t.Fatalf("plan without init failed: %v\n%s", err, out)
+			}
+			for _, want := range []string{"Provider development overrides are in effect", "Plan: 1 to add"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("plan output lacks %q:\n%s", want, out)
+				}
+			}
+
+			out, err = run("init", "-input=false", "-no-color")
+			if err == nil {
+				t.Fatalf("init with dev_overrides succeeded, but the README says it fails:\n%s", out)
+			}
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), "Failed to query available provider packages") {
+				t.Errorf("init failed differently from what the README says:\n%s", out)
+			}
+		})
+	}
+}
+
+// cliRunner returns a function running the CLI in dir with only the
+// environment the recipe needs: the CLI configuration, dummy keys (plan
+// makes no API call) and an empty home.
+func cliRunner(t *testing.T, cli installCLI, dir, rc string) func(args ...string) (string, error) {
+	home := t.TempDir()
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"TF_CLI_CONFIG_FILE=" + rc,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=install-test-key-id",
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=install-test-key-secret",
+		"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER=http://127.0.0.1:9",
+	}
+	return func(args ...string) (string, error) {
+		cmd := exec.Command(cli.bin, args...)
+		cmd.Dir = dir
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+}
+
+func exitCodeOf(err error) int {
+	if err == nil {
+		return 0
+	}
+	if e, ok := err.(*exec.ExitError); ok {
+		return e.ExitCode()
+	}
+	return -1
+}
+
+// normaliseLock collapses runs of spaces, which the CLIs use to align "=".
+func normaliseLock(s string) string {
+	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
+}
+
+func writeFile(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// standInRegistry implements the provider registry protocol's two calls
+// for one provider, companionNS/companionType companionVer, for the
+// platform the tests run on, with a GPG-signed SHA256SUMS as the CLIs
+// require.
+type standInRegistry struct {
+	srv *httptest.Server
+
+	mu   sync.Mutex
+	seen []string
+}
+
+func newStandInRegistry(t *testing.T, binary string) *standInRegistry {
+	t.Helper()
+	bin, err := os.ReadFile(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	prefix := fmt.Sprintf("terraform-provider-%s_%s", companionType, companionVer)
+	zipName := prefix + "_" + platform + ".zip"
+
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	fh := &zip.FileHeader{Name: fmt.Sprintf("terraform-provider-%s_v%s", companionType, companionVer), Method: zip.Deflate}
+	fh.SetMode(0o755)
+	w, err := zw.CreateHeader(fh)
+	if err == nil {
+		_, err = w.Write(bin)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(zbuf.Bytes())
+	shasums := fmt.Sprintf("%s  %s\n", hex.EncodeToString(sum[:]), zipName)
+
+	key, err := openpgp.NewEntity("stand-in registry", "install test", "install-test@example.com", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sig bytes.Buffer
+	if err := openpgp.DetachSign(&sig, key, strings.NewReader(shasums), nil); err != nil {
+		t.Fatal(err)
+	}
+	var pub bytes.Buffer
+	aw, err := armor.Encode(&pub, openpgp.PublicKeyType, nil)
+	if err == nil {
+		err = key.Serialize(aw)
+	}
+	if err == nil {
+		err = aw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := &standInRegistry{}
+	base := "/v1/providers/" + companionNS + "/" + companionType + "/"
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+base+"versions", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, map[string]any{"versions": []any{map[string]any{
+			"version": companionVer, "protocols": []string{"6.0"},
+			"platforms": []any{map[string]string{"os": runtime.GOOS, "arch": runtime.GOARCH}},
+		}}})
+	})
+	mux.HandleFunc("GET "+base+companionVer+"/download/"+runtime.GOOS+"/"+runtime.GOARCH, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, map[string]any{
+			"protocols": []string{"6.0"}, "os": runtime.GOOS, "arch": runtime.GOARCH,
+			"filename": zipName, "shasum": hex.EncodeToString(sum[:]),
+			"download_url":          r.srv.URL + "/files/" + zipName,
+			"shasums_url":           r.srv.URL + "/files/" + prefix + "_SHA256SUMS",
+			"shasums_signature_url": r.srv.URL + "/files/" + prefix + "_SHA256SUMS.sig",
+			"signing_keys": map[string]any{"gpg_public_keys": []any{map[string]string{
+				"key_id": key.PrimaryKey.KeyIdString(), "ascii_armor": pub.String(),
+			}}},
+		})
+	})
+	files := map[string][]byte{
+		zipName:                    zbuf.Bytes(),
+		prefix + "_SHA256SUMS":     []byte(shasums),
+		prefix + "_SHA256SUMS.sig": sig.Bytes(),
+	}
+	mux.HandleFunc("GET /files/{name}", func(w http.ResponseWriter, req *http.Request) {
+		b, ok := files[req.PathValue("name")]
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		_, _ = w.Write(b)
+	})
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		r.seen = append(r.seen, req.URL.Path)
+		r.mu.Unlock()
+		mux.ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// hostBlocks are the CLI configuration lines that route both registry
+// hostnames' provider service to the stand-in.
+func (r *standInRegistry) hostBlocks() string {
+	var b strings.Builder
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		fmt.Fprintf(&b, "\n# Added by the test: the registry, offline.\nhost %q {\n  services = {\n    \"providers.v1\" = %q\n  }\n}\n",
+			host, r.srv.URL+"/v1/providers/")
+	}
+	return b.String()
+}
+
+func (r *standInRegistry) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen = nil
+}
+
+func (r *standInRegistry) requested() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.seen)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
