@@ -45,20 +45,30 @@ type installCLI struct {
 	name, bin, host string
 }
 
-// installCLIs returns OpenTofu (TF_ACC_TERRAFORM_PATH, which make test sets)
-// and Terraform when a binary exists (TERRAFORM, else /usr/local/bin/terraform).
+// installCLIs returns the CLIs to run the recipe with: TF_ACC_TERRAFORM_PATH
+// (OpenTofu under make test) and a Terraform binary when one exists
+// (TERRAFORM, else /usr/local/bin/terraform). OpenTofu is told from
+// Terraform by its executable's name.
 func installCLIs(t *testing.T) []installCLI {
 	t.Helper()
-	var clis []installCLI
-	if tofu := os.Getenv("TF_ACC_TERRAFORM_PATH"); tofu != "" {
-		clis = append(clis, installCLI{"opentofu", tofu, "registry.opentofu.org"})
-	}
+	paths := []string{os.Getenv("TF_ACC_TERRAFORM_PATH")}
 	tf := os.Getenv("TERRAFORM")
 	if tf == "" {
 		tf = "/usr/local/bin/terraform"
 	}
 	if _, err := os.Stat(tf); err == nil {
-		clis = append(clis, installCLI{"terraform", tf, "registry.terraform.io"})
+		paths = append(paths, tf)
+	}
+	var clis []installCLI
+	for _, p := range paths {
+		if p == "" || slices.ContainsFunc(clis, func(c installCLI) bool { return c.bin == p }) {
+			continue
+		}
+		if strings.Contains(strings.ToLower(filepath.Base(p)), "tofu") {
+			clis = append(clis, installCLI{"opentofu", p, "registry.opentofu.org"})
+		} else {
+			clis = append(clis, installCLI{"terraform", p, "registry.terraform.io"})
+		}
 	}
 	if len(clis) == 0 {
 		t.Skip("no CLI: set TF_ACC_TERRAFORM_PATH to OpenTofu (make test does) or TERRAFORM to a Terraform binary")

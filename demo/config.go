@@ -89,7 +89,7 @@ var mainTemplate = template.Must(template.New("main.tf").Funcs(template.FuncMap{
 		}
 		return w
 	},
-}).Parse(`# Message contacts of the resource directory, managed by OpenTofu.
+}).Parse(`# Message contacts of the resource directory, managed by OpenTofu or Terraform.
 
 terraform {
   required_providers {

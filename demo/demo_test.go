@@ -4,48 +4,71 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// TestDemo plays the whole scenario, as `make demo` does, with the CLI that
-// the acceptance tests use. It builds the provider and the emulator, so it
-// runs only when TF_ACC_TERRAFORM_PATH names a CLI (make test sets it).
+// demoCLIs are the CLIs TestDemo plays the scenario with: the one the
+// acceptance tests use (TF_ACC_TERRAFORM_PATH, OpenTofu under make test) and
+// a Terraform binary when one is present (TERRAFORM, else
+// /usr/local/bin/terraform).
+func demoCLIs() []string {
+	var clis []string
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		clis = append(clis, p)
+	}
+	tf := os.Getenv("TERRAFORM")
+	if tf == "" {
+		tf = "/usr/local/bin/terraform"
+	}
+	if _, err := os.Stat(tf); err == nil && !slices.Contains(clis, tf) {
+		clis = append(clis, tf)
+	}
+	return clis
+}
+
+// TestDemo plays the whole scenario, as `make demo` does, on every CLI of
+// demoCLIs. It builds the provider and the emulator, so it runs only when
+// there is a CLI to run (make test provides OpenTofu).
 func TestDemo(t *testing.T) {
-	tofu := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tofu == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH is not set: the demo needs the OpenTofu CLI (make test and make demo provide it)")
+	clis := demoCLIs()
+	if len(clis) == 0 {
+		t.Skip("no CLI: set TF_ACC_TERRAFORM_PATH to OpenTofu (make test and make demo provide it) or TERRAFORM to a Terraform binary")
 	}
-	var out bytes.Buffer
-	err := run(t.Context(), options{
-		root:    "..",
-		tofu:    tofu,
-		binDir:  t.TempDir(),
-		workDir: t.TempDir(),
-		out:     &out,
-	})
-	if err != nil {
-		t.Fatalf("demo failed: %v\n\n%s", err, out.String())
-	}
-	transcript := out.String()
-	for _, want := range []string{
-		"Step 6 of 6",
-		"all 6 steps behaved as described",
-		"Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.",
-		`~ title                                = "Other" -> "FinanceDirector"`,
-	} {
-		if !strings.Contains(transcript, want) {
-			t.Errorf("the transcript lacks %q:\n%s", want, transcript)
-		}
-	}
-	if strings.Contains(transcript, "✘") {
-		t.Errorf("the transcript reports a failed expectation:\n%s", transcript)
+	binDir := t.TempDir()
+	for _, bin := range clis {
+		t.Run(strings.ToLower(cliName(bin)), func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(t.Context(), options{
+				root:    "..",
+				cli:     bin,
+				binDir:  binDir,
+				workDir: t.TempDir(),
+				out:     &out,
+			})
+			if err != nil {
+				t.Fatalf("demo failed: %v\n\n%s", err, out.String())
+			}
+			transcript := out.String()
+			for _, want := range []string{
+				"CLI: " + cliName(bin) + " v",
+				"Step 6 of 6",
+				"all 6 steps behaved as described",
+				"Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.",
+				`~ title                                = "Other" -> "FinanceDirector"`,
+			} {
+				if !strings.Contains(transcript, want) {
+					t.Errorf("the transcript lacks %q:\n%s", want, transcript)
+				}
+			}
+			if strings.Contains(transcript, "✘") {
+				t.Errorf("the transcript reports a failed expectation:\n%s", transcript)
+			}
+		})
 	}
 }
 
@@ -174,24 +197,20 @@ func TestScrubbedEnv(t *testing.T) {
 		"RESOURCEDIRECTORYMASTER_ENDPOINT=z",
 		"TF_CLI_CONFIG_FILE=/etc/rc", "TF_DATA_DIR=/d", "TF_LOG=debug", "TF_LOG_PATH=/l",
 	}
-	want := []string{"PATH=/bin", "HOME=/root", "TF_LOG=debug", "TF_LOG_PATH=/l"}
+	want := map[string]string{"PATH": "/bin", "HOME": "/root"}
 	if diff := cmp.Diff(want, scrubbedEnv(in)); diff != "" {
 		t.Errorf("scrubbedEnv mismatch (-want +got):\n%s", diff)
 	}
 }
 
-func TestWithNoColor(t *testing.T) {
-	tests := []struct{ in, want []string }{
-		{[]string{"plan", "-out=x"}, []string{"plan", "-no-color", "-out=x"}},
-		{[]string{"output", "-json", "contacts"}, []string{"output", "-no-color", "-json", "contacts"}},
-		{[]string{"version"}, []string{"version"}},
-		{[]string{"fmt", "main.tf"}, []string{"fmt", "main.tf"}},
-		{[]string{"state", "list"}, []string{"state", "list"}},
-		{nil, nil},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, withNoColor(tt.in)); diff != "" {
-			t.Errorf("withNoColor(%q) mismatch (-want +got):\n%s", tt.in, diff)
+func TestCLIName(t *testing.T) {
+	for bin, want := range map[string]string{
+		"/work/.tools/tofu-d7fa1bcd8b01/tofu": "OpenTofu",
+		"/usr/local/bin/terraform":            "Terraform",
+		"/opt/terraform-1.5.7/terraform":      "Terraform",
+	} {
+		if got := cliName(bin); got != want {
+			t.Errorf("cliName(%q) = %q, want %q", bin, got, want)
 		}
 	}
 }
@@ -212,6 +231,7 @@ func TestIsPackagePath(t *testing.T) {
 
 // planFixture is a trimmed `tofu show -json` of an update plan.
 const planFixture = `{
+  "format_version": "1.2",
   "resource_drift": [
     {"address": "resourcedirectory_message_contact.finance",
      "change": {"actions": ["update"],
@@ -233,25 +253,25 @@ const planFixture = `{
   ]
 }`
 
-func decodePlan(t *testing.T, s string) plan {
+func decodePlan(t *testing.T, s string) *tfjson.Plan {
 	t.Helper()
-	var p plan
+	var p tfjson.Plan
 	if err := json.Unmarshal([]byte(s), &p); err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return &p
 }
 
 func TestPlanAnalysis(t *testing.T) {
 	p := decodePlan(t, planFixture)
 
-	if err := p.expectOnlyUpdate("resourcedirectory_message_contact.finance", "title"); err != nil {
+	if err := expectOnlyUpdate(p, "resourcedirectory_message_contact.finance", "title"); err != nil {
 		t.Errorf("expectOnlyUpdate: %v", err)
 	}
-	if err := p.expectOnlyUpdate("resourcedirectory_message_contact.finance", "message_types", "title"); err == nil {
+	if err := expectOnlyUpdate(p, "resourcedirectory_message_contact.finance", "message_types", "title"); err == nil {
 		t.Error("expectOnlyUpdate accepted an attribute that does not change")
 	}
-	if err := p.expectOnlyUpdate("resourcedirectory_message_contact.other"); err == nil {
+	if err := expectOnlyUpdate(p, "resourcedirectory_message_contact.other"); err == nil {
 		t.Error("expectOnlyUpdate accepted the wrong resource")
 	}
 
@@ -259,11 +279,11 @@ func TestPlanAnalysis(t *testing.T) {
 	if !ok {
 		t.Fatal("find: drift entry not found")
 	}
-	if diff := cmp.Diff([]string{"members", "title"}, drift.changedAttributes()); diff != "" {
+	if diff := cmp.Diff([]string{"members", "title"}, changedAttributes(drift)); diff != "" {
 		t.Errorf("changedAttributes mismatch (-want +got):\n%s", diff)
 	}
 	rc, _ := find(p.ResourceChanges, "resourcedirectory_message_contact.finance")
-	if diff := cmp.Diff([]string{`title: "Other" → "FinanceDirector"`}, rc.describe()); diff != "" {
+	if diff := cmp.Diff([]string{`title: "Other" → "FinanceDirector"`}, describe(rc)); diff != "" {
 		t.Errorf("describe mismatch (-want +got):\n%s", diff)
 	}
 	imported, _ := find(p.ResourceChanges, "resourcedirectory_message_contact.imported")
@@ -276,48 +296,31 @@ func TestPlanAnalysis(t *testing.T) {
 }
 
 func TestPlanUnknownAttributes(t *testing.T) {
-	p := decodePlan(t, `{"resource_changes": [
+	p := decodePlan(t, `{"format_version": "1.2", "resource_changes": [
 	  {"address": "r.x", "change": {"actions": ["update"],
 	   "before": {"email_address": "a@example.com", "status": "Active", "members": ["rd-1"], "title": "CEO"},
 	   "after": {"email_address": "b@example.com", "title": "CEO"},
 	   "after_unknown": {"status": true, "members": [true], "title": false}}}]}`)
 	rc := p.ResourceChanges[0]
-	if diff := cmp.Diff([]string{"members", "status"}, rc.unknownAttributes()); diff != "" {
+	if diff := cmp.Diff([]string{"members", "status"}, unknownAttributes(rc)); diff != "" {
 		t.Errorf("unknownAttributes mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"email_address"}, rc.changedAttributes()); diff != "" {
+	if diff := cmp.Diff([]string{"email_address"}, changedAttributes(rc)); diff != "" {
 		t.Errorf("changedAttributes mismatch (-want +got):\n%s", diff)
 	}
-	err := p.expectOnlyUpdate("r.x", "email_address")
+	err := expectOnlyUpdate(p, "r.x", "email_address")
 	if err == nil || !strings.Contains(err.Error(), "known after apply") {
 		t.Errorf("expectOnlyUpdate should reject attributes becoming unknown, got %v", err)
 	}
 }
 
 func TestPlanRejectsReplace(t *testing.T) {
-	p := decodePlan(t, `{"resource_changes": [
+	p := decodePlan(t, `{"format_version": "1.2", "resource_changes": [
 	  {"address": "r.x", "change": {"actions": ["delete", "create"],
 	   "before": {"name": "A"}, "after": {"name": "B"}, "after_unknown": {}}}]}`)
-	err := p.expectOnlyUpdate("r.x", "name")
+	err := expectOnlyUpdate(p, "r.x", "name")
 	if err == nil || !strings.Contains(err.Error(), "delete,create") {
 		t.Errorf("expectOnlyUpdate should reject a replacement, got %v", err)
-	}
-}
-
-func TestExitCode(t *testing.T) {
-	if code, err := exitCode(nil); code != 0 || err != nil {
-		t.Errorf("exitCode(nil) = %d, %v", code, err)
-	}
-	if runtime.GOOS == "windows" {
-		return
-	}
-	code, err := exitCode(exec.Command("/bin/sh", "-c", "exit 3").Run())
-	if err != nil || code != 3 {
-		t.Errorf("exitCode(exit 3) = %d, %v", code, err)
-	}
-	tc := &tofuCLI{bin: filepath.Join(t.TempDir(), "missing"), dir: t.TempDir(), n: newNarrator(&bytes.Buffer{}, false)}
-	if _, err := tc.show(t.Context(), "plan"); err == nil {
-		t.Error("show of a missing binary reported no error")
 	}
 }
 

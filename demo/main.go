@@ -2,24 +2,24 @@
 // `make demo` runs.
 //
 // It builds the provider and the emulator (cmd/rdemulator), starts the
-// emulator on a loopback port, writes an OpenTofu CLI configuration whose
+// emulator on a loopback port, writes a CLI configuration whose
 // dev_overrides point at the freshly built provider, and drives the OpenTofu
-// CLI through six steps in a temporary folder:
+// or Terraform CLI through terraform-exec in six steps in a temporary folder:
 //
 //  1. apply a realistic configuration and show the outputs;
 //  2. complete a verification in the emulator and refresh;
 //  3. change a title and a message type (an in-place update);
-//  4. change a contact behind OpenTofu's back and catch the drift;
-//  5. create a contact outside OpenTofu and adopt it with an import block;
+//  4. change a contact behind the CLI's back and catch the drift;
+//  5. create a contact outside the CLI and adopt it with an import block;
 //  6. destroy everything.
 //
 // After each step it checks what the narration promises, against the CLI's
-// JSON output and against the API itself, and exits non-zero as soon as an
+// JSON output (read with terraform-json) and against the API itself, and exits non-zero as soon as an
 // expectation fails. The emulator is stopped on every exit path.
 //
 // Usage:
 //
-//	go run ./demo -tofu /path/to/tofu [-keep] [-no-color]
+//	go run ./demo -cli /path/to/tofu-or-terraform [-keep] [-no-color]
 package main
 
 import (
@@ -39,7 +39,7 @@ import (
 // options is everything run needs; main fills it from flags.
 type options struct {
 	root    string    // module root: the directory holding go.mod
-	tofu    string    // path of the OpenTofu (or Terraform) CLI
+	cli     string    // path of the OpenTofu or Terraform CLI
 	binDir  string    // where the provider and emulator binaries are built
 	workDir string    // the scenario's folder; "" means a fresh temporary one
 	keep    bool      // keep the scenario's folder after a successful run
@@ -50,7 +50,8 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.root, "root", ".", "module root of terraform-provider-resourcedirectory")
-	flag.StringVar(&o.tofu, "tofu", os.Getenv("TF_ACC_TERRAFORM_PATH"), "path of the OpenTofu CLI (default $TF_ACC_TERRAFORM_PATH, else tofu from PATH)")
+	flag.StringVar(&o.cli, "cli", os.Getenv("TF_ACC_TERRAFORM_PATH"), "path of the OpenTofu or Terraform CLI (default $TF_ACC_TERRAFORM_PATH, else tofu, else terraform from PATH)")
+	flag.StringVar(&o.cli, "tofu", os.Getenv("TF_ACC_TERRAFORM_PATH"), "the same as -cli")
 	flag.StringVar(&o.binDir, "bin-dir", "", "where to build the provider and emulator (default <root>/.tools/demo)")
 	flag.StringVar(&o.workDir, "work-dir", "", "folder for the scenario (default a new temporary folder)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the scenario folder after a successful run")
@@ -81,7 +82,7 @@ func run(ctx context.Context, o options) (err error) {
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		return fmt.Errorf("%s is not the module root (no go.mod): run the demo from the repository root or pass -root", root)
 	}
-	tofuPath, err := findTofu(o.tofu)
+	cliPath, err := findCLI(o.cli)
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func run(ctx context.Context, o options) (err error) {
 	}
 
 	n.title("terraform-provider-resourcedirectory: a guided tour on the local emulator")
-	n.say("This demo builds the provider and the Resource Directory API emulator, then uses the OpenTofu CLI " +
+	n.say("This demo builds the provider and the Resource Directory API emulator, then uses the " + cliName(cliPath) + " CLI " +
 		"to manage message contacts exactly as you would against Alibaba Cloud. Nothing leaves this machine: " +
 		"the emulator listens on 127.0.0.1 and accepts only its built-in, non-secret AccessKey pair.")
 
@@ -134,11 +135,11 @@ func run(ctx context.Context, o options) (err error) {
 	}()
 	n.ok("emulator listening on %s (log: %s)", emu.url, emu.logPath)
 
-	d, err := newDemo(n, emu, tofuPath, bins.providerDir, workDir)
+	d, err := newDemo(n, emu, cliPath, bins.providerDir, workDir)
 	if err != nil {
 		return err
 	}
-	n.ok("OpenTofu CLI: %s", d.tofu.version(ctx))
+	n.ok("CLI: %s", d.cli.version(ctx))
 	n.ok("scenario folder: %s", workDir)
 
 	steps := []struct {
@@ -148,8 +149,8 @@ func run(ctx context.Context, o options) (err error) {
 		{"Apply a realistic configuration", d.stepApply},
 		{"A recipient verifies their email address", d.stepVerify},
 		{"Change a title and a message type in place", d.stepUpdate},
-		{"Someone changes a contact behind OpenTofu's back", d.stepDrift},
-		{"Adopt a contact created outside OpenTofu", d.stepImport},
+		{"Someone changes a contact behind " + d.cli.product + "'s back", d.stepDrift},
+		{"Adopt a contact created outside " + d.cli.product, d.stepImport},
 		{"Destroy", d.stepDestroy},
 	}
 	for i, s := range steps {
@@ -172,23 +173,33 @@ func run(ctx context.Context, o options) (err error) {
 	return nil
 }
 
-// findTofu resolves the CLI path: the flag, else tofu from PATH.
-func findTofu(flagValue string) (string, error) {
+// findCLI resolves the CLI path: the flag, else tofu, else terraform from
+// PATH.
+func findCLI(flagValue string) (string, error) {
 	if flagValue == "" {
-		p, err := exec.LookPath("tofu")
-		if err != nil {
-			return "", errors.New("no OpenTofu CLI: pass -tofu PATH or set TF_ACC_TERRAFORM_PATH (make demo builds one)")
+		for _, name := range []string{"tofu", "terraform"} {
+			if p, err := exec.LookPath(name); err == nil {
+				return p, nil
+			}
 		}
-		return p, nil
+		return "", errors.New("no CLI: pass -cli PATH (OpenTofu or Terraform) or set TF_ACC_TERRAFORM_PATH (make demo builds OpenTofu)")
 	}
 	p, err := filepath.Abs(flagValue)
 	if err != nil {
 		return "", err
 	}
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("OpenTofu CLI not found: %w", err)
+		return "", fmt.Errorf("CLI not found: %w", err)
 	}
 	return p, nil
+}
+
+// cliName is the product name for the narration.
+func cliName(bin string) string {
+	if isOpenTofu(bin) {
+		return "OpenTofu"
+	}
+	return "Terraform"
 }
 
 // isTerminal reports whether f is a character device (a terminal).

@@ -5,43 +5,45 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// plan is the part of `tofu show -json <planfile>` the demo checks.
-type plan struct {
-	ResourceDrift   []resourceChange `json:"resource_drift"`
-	ResourceChanges []resourceChange `json:"resource_changes"`
-}
-
-// resourceChange is one entry of resource_changes or resource_drift.
-type resourceChange struct {
-	Address string `json:"address"`
-	Change  struct {
-		Actions      []string       `json:"actions"`
-		Before       map[string]any `json:"before"`
-		After        map[string]any `json:"after"`
-		AfterUnknown map[string]any `json:"after_unknown"`
-		Importing    *struct {
-			ID string `json:"id"`
-		} `json:"importing"`
-	} `json:"change"`
-}
+// The demo's checks on a saved plan (`show -json <planfile>`, decoded by
+// terraform-exec into terraform-json's types).
 
 // action is the change's actions joined, e.g. "update", "no-op",
 // "delete,create".
-func (rc resourceChange) action() string {
-	return strings.Join(rc.Change.Actions, ",")
+func action(rc *tfjson.ResourceChange) string {
+	if rc.Change == nil {
+		return ""
+	}
+	parts := make([]string, len(rc.Change.Actions))
+	for i, a := range rc.Change.Actions {
+		parts[i] = string(a)
+	}
+	return strings.Join(parts, ",")
+}
+
+// object returns a planned value as an object (nil for null).
+func object(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // changedAttributes lists, sorted, the top-level attributes whose known
 // planned value differs from the prior one.
-func (rc resourceChange) changedAttributes() []string {
+func changedAttributes(rc *tfjson.ResourceChange) []string {
+	if rc.Change == nil {
+		return nil
+	}
+	before, after := object(rc.Change.Before), object(rc.Change.After)
 	var out []string
-	for k := range keys(rc.Change.Before, rc.Change.After) {
-		if rc.unknown(k) {
+	for k := range keys(before, after) {
+		if unknown(rc, k) {
 			continue
 		}
-		if !reflect.DeepEqual(rc.Change.Before[k], rc.Change.After[k]) {
+		if !reflect.DeepEqual(before[k], after[k]) {
 			out = append(out, k)
 		}
 	}
@@ -51,10 +53,13 @@ func (rc resourceChange) changedAttributes() []string {
 
 // unknownAttributes lists, sorted, the top-level attributes that will only
 // be known after apply.
-func (rc resourceChange) unknownAttributes() []string {
+func unknownAttributes(rc *tfjson.ResourceChange) []string {
+	if rc.Change == nil {
+		return nil
+	}
 	var out []string
-	for k := range rc.Change.AfterUnknown {
-		if rc.unknown(k) {
+	for k := range object(rc.Change.AfterUnknown) {
+		if unknown(rc, k) {
 			out = append(out, k)
 		}
 	}
@@ -64,8 +69,8 @@ func (rc resourceChange) unknownAttributes() []string {
 
 // unknown reports whether after_unknown marks attribute k (or any part of
 // it) unknown.
-func (rc resourceChange) unknown(k string) bool {
-	return containsTrue(rc.Change.AfterUnknown[k])
+func unknown(rc *tfjson.ResourceChange, k string) bool {
+	return containsTrue(object(rc.Change.AfterUnknown)[k])
 }
 
 func containsTrue(v any) bool {
@@ -85,10 +90,10 @@ func containsTrue(v any) bool {
 }
 
 // describe renders the known changed attributes as `attr: before → after`.
-func (rc resourceChange) describe() []string {
+func describe(rc *tfjson.ResourceChange) []string {
 	var out []string
-	for _, k := range rc.changedAttributes() {
-		out = append(out, fmt.Sprintf("%s: %s → %s", k, render(rc.Change.Before[k]), render(rc.Change.After[k])))
+	for _, k := range changedAttributes(rc) {
+		out = append(out, fmt.Sprintf("%s: %s → %s", k, render(object(rc.Change.Before)[k]), render(object(rc.Change.After)[k])))
 	}
 	return out
 }
@@ -123,10 +128,10 @@ func keys(maps ...map[string]any) map[string]struct{} {
 
 // changesOtherThanNoOp returns the resource changes whose action is not
 // no-op (a pure import is a no-op with Importing set).
-func (p plan) changesOtherThanNoOp() []resourceChange {
-	var out []resourceChange
+func changesOtherThanNoOp(p *tfjson.Plan) []*tfjson.ResourceChange {
+	var out []*tfjson.ResourceChange
 	for _, rc := range p.ResourceChanges {
-		if rc.action() != "no-op" {
+		if rc.Change == nil || !rc.Change.Actions.NoOp() {
 			out = append(out, rc)
 		}
 	}
@@ -134,10 +139,10 @@ func (p plan) changesOtherThanNoOp() []resourceChange {
 }
 
 // find returns the change for address.
-func find(changes []resourceChange, address string) (resourceChange, bool) {
-	i := slices.IndexFunc(changes, func(rc resourceChange) bool { return rc.Address == address })
+func find(changes []*tfjson.ResourceChange, address string) (*tfjson.ResourceChange, bool) {
+	i := slices.IndexFunc(changes, func(rc *tfjson.ResourceChange) bool { return rc.Address == address })
 	if i < 0 {
-		return resourceChange{}, false
+		return nil, false
 	}
 	return changes[i], true
 }
@@ -145,23 +150,23 @@ func find(changes []resourceChange, address string) (resourceChange, bool) {
 // expectOnlyUpdate checks that the plan changes exactly one resource,
 // address, in place, and exactly the attributes want (sorted), with no
 // other attribute becoming unknown.
-func (p plan) expectOnlyUpdate(address string, want ...string) error {
-	changes := p.changesOtherThanNoOp()
+func expectOnlyUpdate(p *tfjson.Plan, address string, want ...string) error {
+	changes := changesOtherThanNoOp(p)
 	if len(changes) != 1 || changes[0].Address != address {
 		var got []string
 		for _, rc := range changes {
-			got = append(got, rc.Address+" ("+rc.action()+")")
+			got = append(got, rc.Address+" ("+action(rc)+")")
 		}
 		return fmt.Errorf("expected a change to %s only, the plan changes %v", address, got)
 	}
 	rc := changes[0]
-	if rc.action() != "update" {
-		return fmt.Errorf("expected an in-place update of %s, the plan says %q", address, rc.action())
+	if !rc.Change.Actions.Update() {
+		return fmt.Errorf("expected an in-place update of %s, the plan says %q", address, action(rc))
 	}
-	if got := rc.changedAttributes(); !slices.Equal(got, want) {
+	if got := changedAttributes(rc); !slices.Equal(got, want) {
 		return fmt.Errorf("expected %s to change %v, the plan changes %v", address, want, got)
 	}
-	if u := rc.unknownAttributes(); len(u) > 0 {
+	if u := unknownAttributes(rc); len(u) > 0 {
 		return fmt.Errorf("expected no attribute of %s to become unknown, the plan marks %v (known after apply)", address, u)
 	}
 	return nil

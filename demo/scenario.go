@@ -10,15 +10,17 @@ import (
 	"strings"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
 // demo holds the scenario's state across steps.
 type demo struct {
-	n    *narrator
-	emu  *emulatorProcess
-	tofu *tofuCLI
+	n   *narrator
+	emu *emulatorProcess
+	cli *cli
 	// api is a client of the emulator playing "someone else": a colleague in
 	// the console, or the checks that look at what the API really holds.
 	api *rdapi.Client
@@ -31,8 +33,8 @@ type demo struct {
 
 // newDemo prepares the scenario folder: CLI configuration, variables and
 // the step-1 configuration.
-func newDemo(n *narrator, emu *emulatorProcess, tofuBin, providerDir, dir string) (*demo, error) {
-	tofu, err := newTofuCLI(n, tofuBin, dir, providerDir, emu.url, emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret)
+func newDemo(n *narrator, emu *emulatorProcess, cliBin, providerDir, dir string) (*demo, error) {
+	c, err := newCLI(n, cliBin, dir, providerDir, emu.url, emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +46,7 @@ func newDemo(n *narrator, emu *emulatorProcess, tofuBin, providerDir, dir string
 	if err != nil {
 		return nil, err
 	}
-	d := &demo{n: n, emu: emu, tofu: tofu, api: api, dir: dir}
+	d := &demo{n: n, emu: emu, cli: c, api: api, dir: dir}
 
 	// cmd/rdemulator serves the default directory unless given -directory.
 	dirTree := emulator.DefaultDirectory()
@@ -103,16 +105,12 @@ func (d *demo) writeConfig(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(d.dir, "main.tf")
-	if err := os.WriteFile(path, hcl, 0o644); err != nil {
-		return err
-	}
 	// Keep the file in canonical layout, as a user's editor would.
-	if _, err := d.tofu.capture(ctx, "fmt", "main.tf"); err != nil {
+	b, err := d.cli.format(ctx, hcl)
+	if err != nil {
 		return err
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(d.dir, "main.tf"), b, 0o644); err != nil {
 		return err
 	}
 	previous := d.mainTF
@@ -136,38 +134,38 @@ type contactOutput struct {
 // outputs reads the contacts output.
 func (d *demo) outputs(ctx context.Context) (map[string]contactOutput, error) {
 	var out map[string]contactOutput
-	if err := d.tofu.captureJSON(ctx, &out, "output", "-json", "contacts"); err != nil {
+	if err := d.cli.output(ctx, "contacts", &out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // planFile runs `plan -detailed-exitcode -out=name` for the user to watch
-// and returns the exit code and the saved plan's JSON.
-func (d *demo) planFile(ctx context.Context, name string) (int, plan, error) {
-	code, err := d.tofu.show(ctx, "plan", "-input=false", "-compact-warnings", "-detailed-exitcode", "-out="+name)
+// and returns the exit code (0 or 2) and the saved plan.
+func (d *demo) planFile(ctx context.Context, name string) (int, *tfjson.Plan, error) {
+	changes, err := d.cli.plan(ctx, name)
 	if err != nil {
-		return code, plan{}, err
+		return 1, nil, fmt.Errorf("%s plan failed: %w", d.cli.command, err)
 	}
-	if code == 1 {
-		return code, plan{}, errors.New("tofu plan failed")
+	p, err := d.cli.showPlan(ctx, name)
+	if err != nil {
+		return 1, nil, err
 	}
-	var p plan
-	if err := d.tofu.captureJSON(ctx, &p, "show", "-json", name); err != nil {
-		return code, plan{}, err
+	if changes {
+		return 2, p, nil
 	}
-	return code, p, nil
+	return 0, p, nil
 }
 
 // expectEmptyPlan runs `plan -detailed-exitcode` and requires exit code 0.
 func (d *demo) expectEmptyPlan(ctx context.Context) error {
-	code, err := d.tofu.show(ctx, "plan", "-input=false", "-compact-warnings", "-detailed-exitcode")
+	changes, err := d.cli.plan(ctx, "")
 	if err != nil {
-		return err
+		return fmt.Errorf("%s plan failed: %w", d.cli.command, err)
 	}
-	if code != 0 {
-		d.n.fail("plan -detailed-exitcode exited %d, expected 0 (no changes)", code)
-		return fmt.Errorf("expected an empty plan, exit code %d", code)
+	if changes {
+		d.n.fail("plan -detailed-exitcode exited 2, expected 0 (no changes)")
+		return errors.New("expected an empty plan, exit code 2")
 	}
 	d.n.ok("plan -detailed-exitcode exits 0: no changes, no false drift")
 	return nil
@@ -192,8 +190,9 @@ func (d *demo) stepApply(ctx context.Context) error {
 	if err := d.writeConfig(ctx); err != nil {
 		return err
 	}
-	d.n.say("With dev_overrides in the CLI configuration there is no `tofu init`: OpenTofu uses the provider just built.")
-	if err := d.tofu.showOK(ctx, "apply", "-input=false", "-compact-warnings", "-auto-approve"); err != nil {
+	d.n.say(fmt.Sprintf("With dev_overrides in the CLI configuration there is no `%s init`: %s uses the provider just built.",
+		d.cli.command, d.cli.product))
+	if err := d.cli.apply(ctx, ""); err != nil {
 		return err
 	}
 	d.n.say("The API emails (and texts) every new address a verification link; until the recipient confirms, the " +
@@ -261,9 +260,9 @@ func (d *demo) stepVerify(ctx context.Context) error {
 	if err := d.check("the emulator recorded the verification", d.emu.verify(ctx, id, c.Email)); err != nil {
 		return err
 	}
-	d.n.say("A refresh-only apply records what changed on the API side; no resource is modified. OpenTofu " +
-		"also notes the bindings made in step 1 on the contacts' computed members attribute:")
-	if err := d.tofu.showOK(ctx, "apply", "-refresh-only", "-input=false", "-compact-warnings", "-auto-approve"); err != nil {
+	d.n.say("A refresh-only apply records what changed on the API side; no resource is modified. " + d.cli.product +
+		" also notes the bindings made in step 1 on the contacts' computed members attribute:")
+	if err := d.cli.applyRefreshOnly(ctx); err != nil {
 		return err
 	}
 	if outs, err = d.outputs(ctx); err != nil {
@@ -314,10 +313,10 @@ func (d *demo) stepUpdate(ctx context.Context) error {
 		return err
 	}
 	if err := d.check("the plan updates "+address(c.Key)+" in place: title and message_types, nothing else",
-		p.expectOnlyUpdate(address(c.Key), "message_types", "title")); err != nil {
+		expectOnlyUpdate(p, address(c.Key), "message_types", "title")); err != nil {
 		return err
 	}
-	if err := d.tofu.showOK(ctx, "apply", "-input=false", "-compact-warnings", "update.tfplan"); err != nil {
+	if err := d.cli.apply(ctx, "update.tfplan"); err != nil {
 		return err
 	}
 	outs, err := d.outputs(ctx)
@@ -369,36 +368,36 @@ func (d *demo) stepDrift(ctx context.Context) error {
 	err = func() error {
 		drift, ok := find(p.ResourceDrift, address(c.Key))
 		if !ok {
-			return fmt.Errorf("%s is not among the changes made outside OpenTofu", address(c.Key))
+			return fmt.Errorf("%s is not among the changes made outside %s", address(c.Key), d.cli.product)
 		}
-		if got := drift.changedAttributes(); !slices.Contains(got, "title") {
+		if got := changedAttributes(drift); !slices.Contains(got, "title") {
 			return fmt.Errorf("the drift report changes %v", got)
 		}
 		for _, other := range p.ResourceDrift {
-			if other.Address != address(c.Key) && len(other.changedAttributes()) > 0 {
+			if other.Address != address(c.Key) && len(changedAttributes(other)) > 0 {
 				// Computed-only refreshes (such as members) are informational; a
 				// changed argument of another contact would be false drift.
-				if slices.ContainsFunc(other.changedAttributes(), isArgument) {
-					return fmt.Errorf("%s also drifted: %v", other.Address, other.describe())
+				if slices.ContainsFunc(changedAttributes(other), isArgument) {
+					return fmt.Errorf("%s also drifted: %v", other.Address, describe(other))
 				}
 			}
 		}
 		return nil
 	}()
-	if err := d.check("OpenTofu reports the title change as made outside OpenTofu", err); err != nil {
+	if err := d.check(d.cli.product+" reports the title change as made outside "+d.cli.product, err); err != nil {
 		return err
 	}
 	if err := d.check("the plan puts back exactly that attribute: an in-place update of title",
-		p.expectOnlyUpdate(address(c.Key), "title")); err != nil {
+		expectOnlyUpdate(p, address(c.Key), "title")); err != nil {
 		return err
 	}
 	if rc, ok := find(p.ResourceChanges, address(c.Key)); ok {
-		for _, line := range rc.describe() {
+		for _, line := range describe(rc) {
 			d.n.note("  planned: %s", line)
 		}
 	}
 	d.n.say("Applying the saved plan restores the declared title:")
-	if err := d.tofu.showOK(ctx, "apply", "-input=false", "-compact-warnings", "drift.tfplan"); err != nil {
+	if err := d.cli.apply(ctx, "drift.tfplan"); err != nil {
 		return err
 	}
 	err = func() error {
@@ -424,19 +423,19 @@ func isArgument(attr string) bool {
 	return false
 }
 
-// stepImport: a contact created outside OpenTofu is adopted with an import
+// stepImport: a contact created outside the CLI is adopted with an import
 // block; the plan imports it and changes nothing.
 func (d *demo) stepImport(ctx context.Context) error {
 	adopted := contactSpec{
 		Key:          "ceo",
-		Comment:      "The CEO's contact, created in the console before OpenTofu managed contacts.",
+		Comment:      "The CEO's contact, created in the console before " + d.cli.product + " managed contacts.",
 		Name:         "WangFang",
 		Email:        "wang.fang@example.com",
 		Title:        "CEO",
 		MessageTypes: []string{"ActivityMessage", "ProductMessage"},
 	}
-	d.n.say(fmt.Sprintf("Before this team used OpenTofu, someone created %s's contact in the console. "+
-		"The demo creates it with AddMessageContact:", adopted.Name))
+	d.n.say(fmt.Sprintf("Before this team used %s, someone created %s's contact in the console. "+
+		"The demo creates it with AddMessageContact:", d.cli.product, adopted.Name))
 	added, err := d.api.AddMessageContact(ctx, rdapi.AddMessageContactInput{
 		Name:         adopted.Name,
 		EmailAddress: adopted.Email,
@@ -469,18 +468,18 @@ func (d *demo) stepImport(ctx context.Context) error {
 		if rc.Change.Importing == nil || rc.Change.Importing.ID != added.ContactID {
 			return fmt.Errorf("%s is not imported from %s", address(adopted.Key), added.ContactID)
 		}
-		if rc.action() != "no-op" {
-			return fmt.Errorf("after the import the plan would %s %s: %v", rc.action(), address(adopted.Key), rc.describe())
+		if !rc.Change.Actions.NoOp() {
+			return fmt.Errorf("after the import the plan would %s %s: %v", action(rc), address(adopted.Key), describe(rc))
 		}
-		if others := p.changesOtherThanNoOp(); len(others) > 0 {
-			return fmt.Errorf("the plan also changes %s (%s)", others[0].Address, others[0].action())
+		if others := changesOtherThanNoOp(p); len(others) > 0 {
+			return fmt.Errorf("the plan also changes %s (%s)", others[0].Address, action(others[0]))
 		}
 		return nil
 	}()
 	if err := d.check("the plan imports "+added.ContactID+" and changes nothing: 1 to import, 0 to add, 0 to change", err); err != nil {
 		return err
 	}
-	if err := d.tofu.showOK(ctx, "apply", "-input=false", "-compact-warnings", "import.tfplan"); err != nil {
+	if err := d.cli.apply(ctx, "import.tfplan"); err != nil {
 		return err
 	}
 	outs, err := d.outputs(ctx)
@@ -509,7 +508,7 @@ func (d *demo) stepDestroy(ctx context.Context) error {
 		"defaults to false, so the member accounts stop receiving messages too. The API then deletes "+
 		"asynchronously (the emulator takes %s) and the provider waits until each contact is gone.", asyncDelete))
 	start := time.Now()
-	if err := d.tofu.showOK(ctx, "destroy", "-input=false", "-compact-warnings", "-auto-approve"); err != nil {
+	if err := d.cli.destroy(ctx); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
@@ -536,9 +535,9 @@ func (d *demo) stepDestroy(ctx context.Context) error {
 	if err := d.check("ListMessageContacts returns no contact", err); err != nil {
 		return err
 	}
-	out, err := d.tofu.capture(ctx, "state", "list")
-	if err == nil && len(strings.TrimSpace(string(out))) > 0 {
-		err = fmt.Errorf("the state still holds %s", strings.Join(strings.Fields(string(out)), ", "))
+	left, err := d.cli.stateAddresses(ctx)
+	if err == nil && len(left) > 0 {
+		err = fmt.Errorf("the state still holds %s", strings.Join(left, ", "))
 	}
 	return d.check("the state is empty", err)
 }
