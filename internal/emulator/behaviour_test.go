@@ -552,3 +552,24 @@ func TestLoadDirectory(t *testing.T) {
 	c.must("AssociateMembers", map[string]any{"ContactId": id, "Members": []string{"1111222233334444"}})
 	c.mustFail("AssociateMembers", map[string]any{"ContactId": id, "Members": []string{"rd-k3Ux9d"}}, "InvalidMember", 400)
 }
+
+func TestMessageTypesOrder(t *testing.T) {
+	s := NewServer(t)
+	c := newSDK(t, s, signV3)
+	id := c.addContact("tom", "tom@example.com", "", "ServiceMessage", "AccountExpenses", "ServiceMessage", "FaultMessage")
+	listed := func() any {
+		return c.must("ListMessageContacts", map[string]any{})["Contacts"].([]any)[0].(map[string]any)["MessageTypes"]
+	}
+	submitted := []any{"ServiceMessage", "AccountExpenses", "FaultMessage"}
+	if diff := cmp.Diff(submitted, c.get(id)["MessageTypes"]); diff != "" {
+		t.Errorf("Get, default order (-want +got):\n%s", diff)
+	}
+	s.MustApply(func(cfg *Settings) { cfg.MessageTypesOrder = MessageTypesSorted })
+	sorted := []any{"AccountExpenses", "FaultMessage", "ServiceMessage"}
+	if diff := cmp.Diff(sorted, c.get(id)["MessageTypes"]); diff != "" {
+		t.Errorf("Get, sorted (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(sorted, listed()); diff != "" {
+		t.Errorf("List, sorted (-want +got):\n%s", diff)
+	}
+}

@@ -81,6 +81,10 @@
 //     InvalidParameter.Title and InvalidParameter.MessageTypes, absent
 //     required values MissingParameter.<Name>. Repeated message types are
 //     collapsed, keeping the first occurrence [A].
+//   - [A] Get and List return MessageTypes in the order last submitted
+//     (default) or sorted alphabetically; the documentation does not say.
+//     Switch: Settings.MessageTypesOrder (message_types_order, submitted or
+//     sorted). Order carries no meaning: a client must compare them as sets.
 //   - [D] ContactId with a bad format: 400 InvalidParameter.ContactId; absent:
 //     400 MissingParameter.ContactId; unknown: 404 EntityNotExists.Contact.
 //
@@ -157,25 +161,32 @@
 // Contention, throttling and faults
 //   - [D] 429 ConcurrentCallNotSupported exists for Delete and Associate. [A]
 //     Every mutating call (Add, Update, Delete, Associate, Disassociate,
-//     Cancel, Send*) takes a lock for its duration plus Settings.MutationHold; a
-//     second mutation in the same scope meanwhile is refused at once with 429.
-//     Scope: Settings.LockScope (LockPerAccount, the default, or LockPerContact).
+//     Cancel, Send*) takes a lock as it arrives and holds it for the whole
+//     server-side call: its Settings.Latency, its work, then
+//     Settings.MutationHold. The real API very likely holds its lock as long,
+//     so with any latency parallel writers conflict (at -latency 20ms
+//     -lock-scope account, ten parallel writers see 429s without any
+//     -mutation-hold). A second mutation in the same scope meanwhile is
+//     refused with 429 (after its own latency). Scope: Settings.LockScope
+//     (LockPerAccount, the default, or LockPerContact).
 //   - [D] Quota 20 calls per second per action per account. [A] A token
 //     bucket per action (burst 20, Settings.RateLimit) answers
 //     400 Throttling.User with the header
 //     x-ratelimit-user-api: Limit:20,Remain:0,TimeLeft:<ms>,Reset:<unix ms>
 //     (the format is an assumption built from the SDK's parser).
-//   - Test faults, not API behaviour: Settings.Latency (every call),
-//     FailNext(action, code, n), DropNext(action, n) (the call commits, then
+//   - Settings.Latency is the server-side time of every call (default 0): a
+//     call answers after it, a mutating call holding its lock meanwhile.
+//   - Test faults, not API behaviour: FailNext(action, code, n), DropNext(action, n) (the call commits, then
 //     the connection closes with no reply), Settings.ServerErrorRate (seeded
 //     500 InternalError/503 ServiceUnavailable before any work),
 //     Settings.ReadAfterCreateDelay (a new contact is 404 to Get/List for a while),
 //     FailNextDeletion. Stats counts calls, conflicts, throttles and 5xx per
 //     action, and the peak number of concurrent mutations.
 //
-// Processing order of one call: path and method, body, Action, latency,
-// Version, known action, authentication, FailNext or random server error,
-// rate limit, mutation lock, the operation, mutation hold, DropNext.
+// Processing order of one call: path and method, body, Action, Version,
+// known action, authentication, FailNext or random server error, rate
+// limit, mutation lock, latency, the operation, mutation hold, DropNext. A
+// call refused before the latency step answers after its latency.
 //
 // # Admin endpoints
 //
@@ -194,7 +205,7 @@
 //	                          {"action": "AddMessageContact", "drop": true, "n": 1}
 //	                          {"deletion_failure": [{"AccountId": "1500000000000002", "MessageTypes": ["AccountExpenses"]}]}
 //	                          -> {"ok": true}
-//	POST /_emulator/settings  {"read_mode": "verified", "latency": "20ms", "mutation_hold": "100ms",
+//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted", "latency": "20ms", "mutation_hold": "100ms",
 //	                           "lock_scope": "contact", "rate_limit": 20, "daily_send_limit": 10,
 //	                           "max_members_per_contact": 20, "async_delete": "2s",
 //	                           "read_after_create_delay": "0s", "server_error_rate": 0}

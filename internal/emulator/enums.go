@@ -53,6 +53,29 @@ func (s LockScope) MarshalText() ([]byte, error) { return []byte(s.String()), ni
 // UnmarshalText parses "account" or "contact".
 func (s *LockScope) UnmarshalText(b []byte) error { return lockScopes.parse(s, b) }
 
+// MessageTypesOrder selects the order of MessageTypes in Get and List
+// replies. The API documentation does not say; see the fidelity contract.
+type MessageTypesOrder int
+
+const (
+	// MessageTypesSubmitted returns the types in the order last submitted
+	// (repeats collapsed, first occurrence kept). This is the default.
+	MessageTypesSubmitted MessageTypesOrder = iota
+	// MessageTypesSorted returns the types sorted alphabetically.
+	MessageTypesSorted
+)
+
+var messageTypesOrders = enum[MessageTypesOrder]{"message types order", []string{"submitted", "sorted"}}
+
+// String returns "submitted" or "sorted".
+func (o MessageTypesOrder) String() string { return messageTypesOrders.name(o) }
+
+// MarshalText returns String.
+func (o MessageTypesOrder) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText parses "submitted" or "sorted".
+func (o *MessageTypesOrder) UnmarshalText(b []byte) error { return messageTypesOrders.parse(o, b) }
+
 // enum is the text form of a small enumeration: names[i] names value i.
 type enum[T ~int] struct {
 	what  string

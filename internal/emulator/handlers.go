@@ -171,7 +171,7 @@ func (e *Emulator) getMessageContact(c *call) (any, *apiError) {
 	if hidden {
 		return nil, fail(codeContactNotFound)
 	}
-	out := getContactResponse{RequestID: c.requestID, Contact: ct.wire(e.cfg.settings.ReadMode)}
+	out := getContactResponse{RequestID: c.requestID, Contact: ct.wire(e.cfg.settings)}
 	e.store.observed(ct, e.cfg.settings.AsyncDelete)
 	return out, nil
 }
@@ -209,7 +209,7 @@ func (e *Emulator) listMessageContacts(c *call) (any, *apiError) {
 		if c.now.Before(ct.created.Add(e.cfg.settings.ReadAfterCreateDelay)) {
 			continue
 		}
-		w := ct.wire(e.cfg.settings.ReadMode)
+		w := ct.wire(e.cfg.settings)
 		if member != "" {
 			b, ok := ct.binding(member)
 			if !ok {

@@ -183,10 +183,19 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // process runs the whole pipeline of one API request: parsing, action and
-// version, latency, authentication, injected faults, rate limit, lock,
-// the operation itself, and the connection-drop fault.
+// version, authentication, injected faults, rate limit, lock, latency, the
+// operation itself, the mutation hold, and the connection-drop fault. Every
+// call takes Settings.Latency: a mutating call holds its lock meanwhile, as
+// the real API holds its lock for the whole server-side call; a call refused
+// before that point answers after its latency.
 func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop bool) {
 	var action string
+	waited := false
+	defer func() {
+		if !waited {
+			_ = e.sleepLatency(r.Context())
+		}
+	}()
 	failWith := func(aerr *apiError) (reply, bool) {
 		return e.errorReply(r, requestID, action, aerr), false
 	}
@@ -228,15 +237,7 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 	if action == "" {
 		return failWith(fail(codeMissingAction))
 	}
-	e.mu.Lock()
-	e.stats.Calls[action]++
-	latency := e.cfg.settings.Latency
-	e.mu.Unlock()
-	if latency > 0 {
-		if err := sleepCtx(r.Context(), latency); err != nil {
-			return failWith(failf(codeServiceUnavailable, "The request was cancelled."))
-		}
-	}
+	e.count(func(s *Stats) map[string]int { return s.Calls }, action)
 	version := firstNonEmpty(r.Header.Get("x-acs-version"), params.Get("Version"))
 	if version == "" {
 		return failWith(fail(codeMissingVersion))
@@ -272,6 +273,10 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 		}
 		defer e.release(key)
 	}
+	waited = true
+	if err := e.sleepLatency(r.Context()); err != nil {
+		return failWith(failf(codeServiceUnavailable, "The request was cancelled."))
+	}
 
 	e.mu.Lock()
 	now := e.now()
@@ -296,6 +301,14 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 		return failWith(aerr)
 	}
 	return reply{body: result}, false
+}
+
+// sleepLatency waits Settings.Latency, or until ctx is done.
+func (e *Emulator) sleepLatency(ctx context.Context) error {
+	if d := e.Settings().Latency; d > 0 {
+		return sleepCtx(ctx, d)
+	}
+	return nil
 }
 
 func firstNonEmpty(vals ...string) string {

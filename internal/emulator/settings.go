@@ -21,7 +21,8 @@ import (
 // use Go syntax ("250ms") in JSON and on the command line; enumerations use
 // their String form.
 type Settings struct {
-	ReadMode ReadMode `json:"read_mode" help:"what Get/List report while a change is pending: submitted or verified"`
+	ReadMode          ReadMode          `json:"read_mode" help:"what Get/List report while a change is pending: submitted or verified"`
+	MessageTypesOrder MessageTypesOrder `json:"message_types_order" help:"order of MessageTypes in Get/List replies: submitted or sorted"`
 	// Latency is added to every API call; a mutating call holds its lock
 	// through it.
 	Latency time.Duration `json:"latency" help:"server-side time of every API call (a mutating call holds its lock meanwhile)"`

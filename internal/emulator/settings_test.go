@@ -16,6 +16,7 @@ import (
 // everySetting differs from DefaultSettings in every field.
 var everySetting = Settings{
 	ReadMode:             ReadVerified,
+	MessageTypesOrder:    MessageTypesSorted,
 	Latency:              20 * time.Millisecond,
 	MutationHold:         100 * time.Millisecond,
 	LockScope:            LockPerContact,

@@ -103,8 +103,13 @@ func (c *contact) binding(id string) (binding, bool) {
 	return binding{}, false
 }
 
-// wire renders the contact as Get/List return it under mode.
-func (c *contact) wire(mode ReadMode) wireContact {
+// wire renders the contact as Get/List return it under the settings.
+func (c *contact) wire(s Settings) wireContact {
+	mode := s.ReadMode
+	types := slices.Clone(c.messageTypes)
+	if s.MessageTypesOrder == MessageTypesSorted {
+		slices.Sort(types)
+	}
 	email, phone := c.pendingEmail, c.pendingPhone
 	if email == "" || (mode == ReadVerified && c.email != "") {
 		email = c.email
@@ -118,7 +123,7 @@ func (c *contact) wire(mode ReadMode) wireContact {
 		EmailAddress: email,
 		PhoneNumber:  phone,
 		Title:        c.title,
-		MessageTypes: slices.Clone(c.messageTypes),
+		MessageTypes: types,
 		Members:      c.memberIDs(),
 		Status:       c.status(),
 		CreateDate:   apiDate(c.created),
