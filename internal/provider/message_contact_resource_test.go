@@ -384,6 +384,7 @@ func TestMessageContactResource_drift(t *testing.T) {
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		c.phone = phoneA
+		c.messageTypes = []string{"AccountExpenses", "FaultMessage", "SecurityMessage"}
 		addr := c.addr()
 		var id string
 		outOfBand := func(f func(in *rdapi.UpdateMessageContactInput)) func() {
@@ -411,7 +412,21 @@ func TestMessageContactResource_drift(t *testing.T) {
 				{Config: env.config(c), ConfigStateChecks: contactChecks(c)},
 			}
 		}
-		steps := []resource.TestStep{{Config: env.config(c), Check: captureID(addr, &id)}}
+		steps := []resource.TestStep{
+			{Config: env.config(c), Check: captureID(addr, &id)},
+			// The same message types in another order are no drift, whether
+			// the API replies in submitted or sorted order.
+			{
+				PreConfig: outOfBand(func(in *rdapi.UpdateMessageContactInput) {
+					in.MessageTypes = []string{"SecurityMessage", "AccountExpenses", "FaultMessage"}
+				}),
+				Config:   env.config(c),
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		}
 		steps = append(steps, driftStep("name", func(in *rdapi.UpdateMessageContactInput) { in.Name = ptr(randomName()) })...)
 		steps = append(steps, driftStep("email_address", func(in *rdapi.UpdateMessageContactInput) { in.EmailAddress = ptr("drift@example.com") })...)
 		steps = append(steps, driftStep("phone_number", func(in *rdapi.UpdateMessageContactInput) { in.PhoneNumber = ptr(phoneB) })...)

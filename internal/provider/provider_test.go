@@ -74,19 +74,31 @@ func newTestEnv(t *testing.T, opts ...emulator.Option) *testEnv {
 	return env
 }
 
-// forEachReadMode runs f in a subtest per emulator read mode, because what
-// GetMessageContact returns while a change is pending is undocumented and
-// the provider must be right either way. Against the real API f runs once.
+// forEachReadMode runs f in a subtest per variant of the emulator's
+// undocumented behaviours that the provider must be right under: what
+// GetMessageContact returns while a change is pending (read mode) and the
+// order of MessageTypes in replies. Each value of each behaviour appears in
+// one variant; pairing them keeps the suite's time. Against the real API f
+// runs once.
 func forEachReadMode(t *testing.T, f func(t *testing.T, env *testEnv), opts ...emulator.Option) {
 	t.Helper()
 	if realAPI() {
 		t.Run("real", func(t *testing.T) { f(t, newTestEnv(t, opts...)) })
 		return
 	}
-	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
-		t.Run(mode.String(), func(t *testing.T) {
-			env := newTestEnv(t, append(slices.Clone(opts), emulator.WithSettings(func(cfg *emulator.Settings) { cfg.ReadMode = mode }))...)
-			env.mode = mode
+	for _, v := range []struct {
+		name  string
+		mode  emulator.ReadMode
+		order emulator.MessageTypesOrder
+	}{
+		{"submitted", emulator.ReadSubmitted, emulator.MessageTypesSubmitted},
+		{"verified+sorted", emulator.ReadVerified, emulator.MessageTypesSorted},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			env := newTestEnv(t, append(slices.Clone(opts), emulator.WithSettings(func(cfg *emulator.Settings) {
+				cfg.ReadMode, cfg.MessageTypesOrder = v.mode, v.order
+			}))...)
+			env.mode = v.mode
 			f(t, env)
 		})
 	}
