@@ -128,7 +128,7 @@ func (e *emulatorProcess) stop() error {
 // number through the emulator's admin endpoint, as if the recipient had
 // clicked the link or entered the code.
 func (e *emulatorProcess) verify(ctx context.Context, contactID, target string) error {
-	body, err := json.Marshal(map[string]string{"ContactId": contactID, "Target": target})
+	body, err := json.Marshal(map[string]string{"contact_id": contactID, "target": target})
 	if err != nil {
 		return err
 	}

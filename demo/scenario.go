@@ -256,7 +256,7 @@ func (d *demo) stepVerify(ctx context.Context) error {
 	}
 	id := outs[c.Key].ID
 	d.n.say(fmt.Sprintf("%s opens the email and clicks the link. The demo does it through the emulator's admin endpoint:", c.Name))
-	d.n.code(fmt.Sprintf(`curl -X POST %s/_emulator/verify -d '{"ContactId":"%s","Target":"%s"}'`, d.emu.url, id, c.Email))
+	d.n.code(fmt.Sprintf(`curl -X POST %s/_emulator/verify -d '{"contact_id":"%s","target":"%s"}'`, d.emu.url, id, c.Email))
 	if err := d.check("the emulator recorded the verification", d.emu.verify(ctx, id, c.Email)); err != nil {
 		return err
 	}

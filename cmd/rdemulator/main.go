@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		token     = fs.String("security-token", "", "if set, the key pair is an STS pair that requires this token")
 		directory = fs.String("directory", "", "JSON file with the resource directory tree (default: the built-in tree)")
 		seed      = fs.Uint64("seed", 1, "seed for IDs and random errors")
+		stateFile = fs.String("state-file", "", "JSON file keeping contacts across restarts: loaded at start, rewritten atomically after each change")
 		settings  = emulator.DefaultSettings()
 	)
 	// One flag per emulator setting, named like the settings admin endpoint.
@@ -84,12 +85,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts = append(opts, emulator.WithDirectory(d))
 	}
 
+	if *stateFile != "" {
+		opts = append(opts, emulator.WithStateFile(*stateFile))
+	}
+	emu, err := emulator.Open(opts...)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           emulator.New(opts...),
+		Handler:           emu,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	if _, err := fmt.Fprintf(stdout, "http://%s\n", ln.Addr()); err != nil {

@@ -31,9 +31,11 @@ type adminFaults struct {
 	DeletionFailure *[]FailReason `json:"deletion_failure"`
 }
 
+// adminVerify is the body of POST /_emulator/verify; contact_id may be
+// omitted when target is pending on one contact only.
 type adminVerify struct {
-	ContactID string `json:"ContactId"`
-	Target    string `json:"Target"`
+	ContactID string `json:"contact_id"`
+	Target    string `json:"target"`
 }
 
 type adminError struct {
@@ -51,34 +53,21 @@ func (e *Emulator) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-func (e *Emulator) admin(r *http.Request) (int, any) {
-	name := strings.TrimPrefix(r.URL.Path, adminPrefix)
-	type route struct{ method, name string }
-	switch (route{r.Method, name}) {
-	case route{http.MethodGet, "state"}:
+// adminRoute is one admin endpoint: a method and the path after adminPrefix.
+type adminRoute struct{ method, name string }
+
+// adminRoutes are every admin endpoint.
+var adminRoutes = map[adminRoute]func(e *Emulator, r *http.Request) (int, any){
+	{http.MethodGet, "state"}: func(e *Emulator, _ *http.Request) (int, any) {
 		return http.StatusOK, adminState{Directory: e.Directory(), Contacts: e.Contacts(), Settings: e.Settings()}
-	case route{http.MethodGet, "stats"}:
+	},
+	{http.MethodGet, "stats"}: func(e *Emulator, _ *http.Request) (int, any) {
 		return http.StatusOK, e.Stats()
-	case route{http.MethodGet, "settings"}:
+	},
+	{http.MethodGet, "settings"}: func(e *Emulator, _ *http.Request) (int, any) {
 		return http.StatusOK, e.Settings()
-	case route{http.MethodPost, "reset"}:
-		e.Reset()
-		return http.StatusOK, adminOK{OK: true}
-	case route{http.MethodPost, "verify"}:
-		var v adminVerify
-		if err := decodeAdmin(r, &v); err != nil {
-			return http.StatusBadRequest, adminError{err.Error()}
-		}
-		if err := e.Verify(v.ContactID, v.Target); err != nil {
-			status := http.StatusConflict
-			if errors.Is(err, ErrContactNotFound) {
-				status = http.StatusNotFound
-			}
-			return status, adminError{err.Error()}
-		}
-		c, _ := e.Contact(v.ContactID)
-		return http.StatusOK, c
-	case route{http.MethodPost, "settings"}:
+	},
+	{http.MethodPost, "settings"}: func(e *Emulator, r *http.Request) (int, any) {
 		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
 		if err != nil {
 			return http.StatusBadRequest, adminError{err.Error()}
@@ -88,14 +77,46 @@ func (e *Emulator) admin(r *http.Request) (int, any) {
 			return http.StatusBadRequest, adminError{err.Error()}
 		}
 		return http.StatusOK, e.Settings()
-	case route{http.MethodPost, "faults"}:
+	},
+	{http.MethodPost, "reset"}: func(e *Emulator, _ *http.Request) (int, any) {
+		if err := e.reset(); err != nil {
+			return http.StatusInternalServerError, adminError{err.Error()}
+		}
+		return http.StatusOK, adminOK{OK: true}
+	},
+	{http.MethodPost, "verify"}: func(e *Emulator, r *http.Request) (int, any) {
+		var v adminVerify
+		if err := decodeAdmin(r, &v); err != nil {
+			return http.StatusBadRequest, adminError{err.Error()}
+		}
+		c, err := e.verify(v.ContactID, v.Target)
+		if err != nil {
+			status := http.StatusInternalServerError
+			switch {
+			case errors.Is(err, ErrContactNotFound):
+				status = http.StatusNotFound
+			case errors.Is(err, ErrNotPending), errors.Is(err, ErrAmbiguousTarget):
+				status = http.StatusConflict
+			}
+			return status, adminError{err.Error()}
+		}
+		return http.StatusOK, c
+	},
+	{http.MethodPost, "faults"}: func(e *Emulator, r *http.Request) (int, any) {
 		var f adminFaults
 		if err := decodeAdmin(r, &f); err != nil {
 			return http.StatusBadRequest, adminError{err.Error()}
 		}
 		return e.adminFault(f)
+	},
+}
+
+func (e *Emulator) admin(r *http.Request) (int, any) {
+	handle, ok := adminRoutes[adminRoute{r.Method, strings.TrimPrefix(r.URL.Path, adminPrefix)}]
+	if !ok {
+		return http.StatusNotFound, adminError{fmt.Sprintf("no admin endpoint %s %s", r.Method, r.URL.Path)}
 	}
-	return http.StatusNotFound, adminError{fmt.Sprintf("no admin endpoint %s %s", r.Method, r.URL.Path)}
+	return handle(e, r)
 }
 
 func (e *Emulator) adminFault(f adminFaults) (int, any) {

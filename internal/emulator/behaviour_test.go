@@ -89,15 +89,15 @@ func TestVerification_stateMachine(t *testing.T) {
 
 			// Verify through the admin endpoint.
 			c.must("UpdateMessageContact", map[string]any{"ContactId": id, "EmailAddress": "third@example.com"})
-			status, body := adminPost(t, s, "verify", map[string]any{"ContactId": id, "Target": "third@example.com"})
-			if status != 200 || !strings.Contains(body, `"EmailAddress":"third@example.com"`) {
+			status, body := adminPost(t, s, "verify", map[string]any{"contact_id": id, "target": "third@example.com"})
+			if status != 200 || !strings.Contains(body, `"email_address":"third@example.com"`) {
 				t.Fatalf("admin verify: %d %s", status, body)
 			}
 			expect("admin verified", "Active", "third@example.com", "<nil>", nil)
-			if status, _ := adminPost(t, s, "verify", map[string]any{"ContactId": id, "Target": "x@example.com"}); status != 409 {
+			if status, _ := adminPost(t, s, "verify", map[string]any{"contact_id": id, "target": "x@example.com"}); status != 409 {
 				t.Errorf("admin verify of a non-pending target: %d, want 409", status)
 			}
-			if status, _ := adminPost(t, s, "verify", map[string]any{"ContactId": "c-AAAAAAAAAAAAAAAA", "Target": "x"}); status != 404 {
+			if status, _ := adminPost(t, s, "verify", map[string]any{"contact_id": "c-AAAAAAAAAAAAAAAA", "target": "x"}); status != 404 {
 				t.Errorf("admin verify of an unknown contact: %d, want 404", status)
 			}
 		})
@@ -492,7 +492,7 @@ func TestAdmin(t *testing.T) {
 	if _, err := c.call("GetMessageContact", map[string]any{"ContactId": id}); err == nil {
 		t.Error("dropped call succeeded")
 	}
-	if st, _ := adminPost(t, s, "faults", map[string]any{"deletion_failure": []map[string]any{{"AccountId": "1500000000000002", "MessageTypes": []string{"FaultMessage"}}}}); st != 200 {
+	if st, _ := adminPost(t, s, "faults", map[string]any{"deletion_failure": []map[string]any{{"account_id": "1500000000000002", "message_types": []string{"FaultMessage"}}}}); st != 200 {
 		t.Fatalf("deletion failure: %d", st)
 	}
 	if st, _ := adminPost(t, s, "faults", map[string]any{"action": "X"}); st != 400 {

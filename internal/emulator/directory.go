@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,7 +80,9 @@ func LoadDirectory(path string) (Directory, error) {
 		return Directory{}, fmt.Errorf("reading directory file: %w", err)
 	}
 	var d Directory
-	if err := json.Unmarshal(b, &d); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
 		return Directory{}, fmt.Errorf("decoding directory file %s: %w", path, err)
 	}
 	if err := d.Validate(); err != nil {

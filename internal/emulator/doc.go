@@ -190,29 +190,41 @@
 //
 // # Admin endpoints
 //
-// Under /_emulator/, without authentication, JSON in and out. Errors answer
-// {"error": "..."} with 400 (bad request), 404 (unknown contact or
-// endpoint) or 409 (target not pending).
+// Under /_emulator/, without authentication, JSON in and out, every field
+// name in snake_case. Errors answer {"error": "..."} with 400 (bad request),
+// 404 (unknown contact or endpoint), 409 (target not pending, or pending on
+// several contacts) or 500 (the state file could not be written). The
+// README's emulator section shows each with curl, and a test runs those
+// commands.
 //
 //	GET  /_emulator/state     -> {"directory": {...}, "contacts": [Contact...], "settings": {...}}
 //	GET  /_emulator/stats     -> {"calls": {"AddMessageContact": 3}, "conflicts": {}, "throttled": {},
 //	                              "server_errors": {}, "errors": {"EntityNotExists.Contact": 1},
 //	                              "max_concurrent_mutations": 1}
 //	GET  /_emulator/settings  -> the settings object below
-//	POST /_emulator/verify    {"ContactId": "c-...", "Target": "tom@example.com"}
+//	POST /_emulator/verify    {"contact_id": "c-...", "target": "tom@example.com"}
+//	                          (contact_id may be omitted if target is pending on one contact)
 //	                          -> the Contact snapshot after verification
 //	POST /_emulator/faults    {"action": "GetMessageContact", "code": "ServiceUnavailable", "n": 2}
 //	                          {"action": "AddMessageContact", "drop": true, "n": 1}
-//	                          {"deletion_failure": [{"AccountId": "1500000000000002", "MessageTypes": ["AccountExpenses"]}]}
+//	                          {"deletion_failure": [{"account_id": "1500000000000002", "message_types": ["AccountExpenses"]}]}
 //	                          -> {"ok": true}
-//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted", "latency": "20ms", "mutation_hold": "100ms",
-//	                           "lock_scope": "contact", "rate_limit": 20, "daily_send_limit": 10,
-//	                           "max_members_per_contact": 20, "async_delete": "2s",
+//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted", "latency": "20ms",
+//	                           "mutation_hold": "100ms", "lock_scope": "contact", "rate_limit": 20,
+//	                           "daily_send_limit": 10, "max_members_per_contact": 20, "async_delete": "2s",
 //	                           "read_after_create_delay": "0s", "server_error_rate": 0}
 //	                          (any subset) -> the settings after the change
 //	POST /_emulator/reset     -> {"ok": true}; drops contacts, faults, counters and nonces
 //
-// Contact snapshots use the API's field names plus PendingEmailAddress,
-// PendingPhoneNumber, EmailVerificationsSent, PhoneVerificationsSent and
-// LastDeletionFailure; EmailAddress and PhoneNumber are the verified values.
+// Contact snapshots carry contact_id, name, title, message_types,
+// email_address and phone_number (the verified values),
+// pending_email_address, pending_phone_number, members, status,
+// create_date, email_verifications_sent, phone_verifications_sent and
+// last_deletion_failure.
+//
+// # State file
+//
+// WithStateFile (rdemulator -state-file) keeps contacts, bindings, pending
+// deletions and daily send counts in a JSON file, loaded at start and
+// rewritten atomically after each change, so they survive a restart.
 package emulator

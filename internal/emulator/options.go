@@ -28,6 +28,7 @@ type config struct {
 	timestampSkew       time.Duration
 	nonceRetention      time.Duration
 	settings            Settings
+	stateFile           string
 }
 
 func defaultConfig() *config {

@@ -44,6 +44,9 @@ type Emulator struct {
 	limiters        map[string]*rate.Limiter
 	stats           Stats
 
+	// keeper is nil without WithStateFile.
+	keeper *stateKeeper
+
 	// holdHook, when set by tests, runs while a mutating call holds its
 	// lock, after its work is done.
 	holdHook func(action string)
@@ -84,6 +87,12 @@ func build(opts []Option) (*Emulator, error) {
 		locks:        map[string]bool{},
 		limiters:     map[string]*rate.Limiter{},
 		stats:        newStats(),
+	}
+	if cfg.stateFile != "" {
+		e.keeper = &stateKeeper{path: cfg.stateFile}
+		if err := e.loadState(); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -282,6 +291,9 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 	now := e.now()
 	e.store.advance(now, e.cfg.settings.AsyncDelete)
 	result, aerr := op.handle(e, &call{action: action, params: params, requestID: requestID, now: now})
+	if err := e.persist(); err != nil && aerr == nil {
+		aerr = failf(codeInternalError, "The emulator could not keep this change: %v.", err)
+	}
 	hold, hook := e.cfg.settings.MutationHold, e.holdHook
 	drop = e.consumeDrop(action)
 	e.mu.Unlock()
@@ -353,18 +365,43 @@ func (e *Emulator) Directory() Directory {
 var ErrContactNotFound = errors.New("emulator: contact not found")
 
 // ErrNotPending is returned by Verify when target is not waiting for
-// verification.
+// verification (on the contact named, or on any contact).
 var ErrNotPending = errors.New("emulator: target is not pending verification")
+
+// ErrAmbiguousTarget is returned by Verify without a contact ID when target
+// is pending on more than one contact.
+var ErrAmbiguousTarget = errors.New("emulator: target is pending on several contacts")
 
 // Verify completes a pending verification, as if the recipient had clicked
 // the link or confirmed the SMS: target (the pending email address or phone
-// number) becomes the verified value. It is the only way, besides the
-// admin endpoint, to change a contact other than through the API.
+// number) becomes the verified value. With contactID "", target must be
+// pending on exactly one contact. It is the only way, besides the admin
+// endpoint, to change a contact other than through the API.
 func (e *Emulator) Verify(contactID, target string) error {
+	_, err := e.verify(contactID, target)
+	return err
+}
+
+// verify is Verify returning the contact after verification.
+func (e *Emulator) verify(contactID, target string) (Contact, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.store.advance(e.now(), e.cfg.settings.AsyncDelete)
-	return e.store.verify(contactID, target)
+	if contactID == "" {
+		ids := e.store.pendingOn(target)
+		switch len(ids) {
+		case 0:
+			return Contact{}, fmt.Errorf("%w: %q", ErrNotPending, target)
+		case 1:
+			contactID = ids[0]
+		default:
+			return Contact{}, fmt.Errorf("%w: %q on %s; name one with contact_id", ErrAmbiguousTarget, target, strings.Join(ids, ", "))
+		}
+	}
+	if err := e.store.verify(contactID, target); err != nil {
+		return Contact{}, err
+	}
+	return e.store.contacts[contactID].snapshot(), e.persist()
 }
 
 // Contact returns a snapshot of one contact, whatever its visibility
@@ -400,9 +437,13 @@ func (e *Emulator) Len() int {
 	return len(e.store.order)
 }
 
-// Reset drops every contact, binding, fault, counter and remembered nonce.
+// Reset drops every contact, binding, fault, counter and remembered nonce
+// (and empties the state file, if any).
 // Options and settings are kept, except ServerErrorRate, which returns to 0.
-func (e *Emulator) Reset() {
+func (e *Emulator) Reset() { _ = e.reset() }
+
+// reset is Reset reporting a failure to write the state file.
+func (e *Emulator) reset() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.store.reset()
@@ -412,4 +453,5 @@ func (e *Emulator) Reset() {
 	e.cfg.settings.ServerErrorRate = 0
 	e.resetLimiters()
 	e.stats = newStats()
+	return e.persist()
 }

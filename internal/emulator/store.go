@@ -27,31 +27,31 @@ func apiDate(t time.Time) string { return t.In(chinaTime).Format(dateLayout) }
 // Contact is a snapshot of one contact, including what the API does not
 // show: the verified and pending email address and phone number.
 type Contact struct {
-	ID           string    `json:"ContactId"`
-	Name         string    `json:"Name"`
-	Title        string    `json:"Title"`
-	MessageTypes []string  `json:"MessageTypes"`
-	Email        string    `json:"EmailAddress"` // verified; "" if never verified
-	Phone        string    `json:"PhoneNumber"`  // verified; "" if never verified or none
-	PendingEmail string    `json:"PendingEmailAddress"`
-	PendingPhone string    `json:"PendingPhoneNumber"`
-	Members      []string  `json:"Members"`
-	Status       string    `json:"Status"`
-	CreateDate   time.Time `json:"CreateDate"`
+	ID           string    `json:"contact_id"`
+	Name         string    `json:"name"`
+	Title        string    `json:"title"`
+	MessageTypes []string  `json:"message_types"`
+	Email        string    `json:"email_address"` // verified; "" if never verified
+	Phone        string    `json:"phone_number"`  // verified; "" if never verified or none
+	PendingEmail string    `json:"pending_email_address"`
+	PendingPhone string    `json:"pending_phone_number"`
+	Members      []string  `json:"members"`
+	Status       string    `json:"status"`
+	CreateDate   time.Time `json:"create_date"`
 	// EmailVerificationsSent and PhoneVerificationsSent count successful
 	// Send*VerificationForMessageContact calls for this contact.
-	EmailVerificationsSent int `json:"EmailVerificationsSent"`
-	PhoneVerificationsSent int `json:"PhoneVerificationsSent"`
+	EmailVerificationsSent int `json:"email_verifications_sent"`
+	PhoneVerificationsSent int `json:"phone_verifications_sent"`
 	// LastDeletionFailure is the FailReasonList of the last failed
 	// asynchronous deletion, if any.
-	LastDeletionFailure []FailReason `json:"LastDeletionFailure,omitempty"`
+	LastDeletionFailure []FailReason `json:"last_deletion_failure,omitempty"`
 }
 
 // FailReason is one entry of GetMessageContactDeletionStatus's
 // FailReasonList: a member account whose clean-up failed.
 type FailReason struct {
-	AccountID    string   `json:"AccountId"`
-	MessageTypes []string `json:"MessageTypes"`
+	AccountID    string   `json:"account_id"`
+	MessageTypes []string `json:"message_types"`
 }
 
 type binding struct {
@@ -289,6 +289,18 @@ func (s *store) verify(id, target string) error {
 		return fmt.Errorf("%w: %q on %s", ErrNotPending, target, id)
 	}
 	return nil
+}
+
+// pendingOn returns the IDs of the contacts on which target is pending, in
+// creation order.
+func (s *store) pendingOn(target string) []string {
+	var ids []string
+	for _, c := range s.order {
+		if target != "" && (c.pendingEmail == target || c.pendingPhone == target) {
+			ids = append(ids, c.id)
+		}
+	}
+	return ids
 }
 
 // cancelPending drops the pending email and/or phone.

@@ -1,0 +1,286 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// readmeSection returns the README's emulator section.
+func readmeSection(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const heading = "## Testing your own modules offline with the emulator\n"
+	_, section, ok := strings.Cut(string(b), heading)
+	if !ok {
+		t.Fatalf("README.md has no %q", heading)
+	}
+	if end := strings.Index(section, "\n## "); end >= 0 {
+		section = section[:end]
+	}
+	return section
+}
+
+// fenced returns the bodies of the section's code blocks in language lang.
+func fenced(section, lang string) []string {
+	var blocks []string
+	for rest := section; ; {
+		_, after, ok := strings.Cut(rest, "```"+lang+"\n")
+		if !ok {
+			return blocks
+		}
+		body, tail, _ := strings.Cut(after, "```")
+		blocks = append(blocks, body)
+		rest = tail
+	}
+}
+
+// shellWords splits a command line as sh would for the README's simple
+// commands: words, 'single' and "double" quotes, $EMU expanded.
+func shellWords(t *testing.T, line, emu string) []string {
+	t.Helper()
+	var (
+		words []string
+		cur   strings.Builder
+		quote rune
+		in    bool
+	)
+	for _, r := range line {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if quote != 0 {
+		t.Fatalf("unbalanced quote in %q", line)
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	for i, w := range words {
+		words[i] = strings.ReplaceAll(w, "$EMU", emu)
+	}
+	return words
+}
+
+// curlRequest is one curl command of the README.
+type curlRequest struct {
+	line, method, url, body string
+}
+
+func parseCurl(t *testing.T, line, emu string) curlRequest {
+	t.Helper()
+	words := shellWords(t, line, emu)
+	req := curlRequest{line: line, method: http.MethodGet}
+	for i := 1; i < len(words); i++ {
+		switch w := words[i]; w {
+		case "-s":
+		case "-X":
+			i++
+			req.method = words[i]
+		case "-d":
+			i++
+			req.body = words[i]
+			if req.method == http.MethodGet {
+				req.method = http.MethodPost
+			}
+		default:
+			if strings.HasPrefix(w, "-") || req.url != "" {
+				t.Fatalf("%q: unexpected curl argument %q", line, w)
+			}
+			req.url = w
+		}
+	}
+	return req
+}
+
+// Every admin endpoint is documented in the README, and each documented
+// command works as shown there, with the effect its comment says.
+func TestREADME_adminAPI(t *testing.T) {
+	s := NewServer(t)
+	c := newSDK(t, s, signV3)
+	tom := c.addContact("tom", "tom@example.com", "")
+
+	var requests []curlRequest
+	for _, block := range fenced(readmeSection(t), "sh") {
+		for line := range strings.SplitSeq(block, "\n") {
+			if strings.HasPrefix(line, "curl ") {
+				requests = append(requests, parseCurl(t, line, s.URL))
+			}
+		}
+	}
+	documented := map[adminRoute]bool{}
+	for _, r := range requests {
+		documented[adminRoute{r.method, strings.TrimPrefix(r.url, s.URL+adminPrefix)}] = true
+	}
+	for route := range adminRoutes {
+		if !documented[route] {
+			t.Errorf("the README shows no curl example of %s %s%s", route.method, adminPrefix, route.name)
+		}
+	}
+
+	checks := map[string]func(body string){
+		"verify": func(string) {
+			if got, _ := s.Contact(tom); got.Status != statusActive || got.Email != "tom@example.com" {
+				t.Errorf("after verify: %+v", got)
+			}
+		},
+		"faults ServiceUnavailable": func(string) {
+			for range 2 {
+				c.mustFail("GetMessageContact", map[string]any{"ContactId": tom}, "ServiceUnavailable", 503)
+			}
+			c.get(tom)
+		},
+		"faults drop": func(string) {
+			if _, err := c.call("AddMessageContact", addParams("ann")); err == nil {
+				t.Error("the dropped AddMessageContact got a reply")
+			}
+			if s.Len() != 2 {
+				t.Errorf("the dropped AddMessageContact did not commit: %d contacts", s.Len())
+			}
+		},
+		"faults deletion_failure": func(string) {
+			c.must("DeleteMessageContact", map[string]any{"ContactId": tom, "RetainContactInMembers": false})
+			c.get(tom) // observes Deleting, then the deletion ends
+			got, _ := s.Contact(tom)
+			if want := []FailReason{{AccountID: "1500000000000002", MessageTypes: []string{"AccountExpenses"}}}; !cmp.Equal(want, got.LastDeletionFailure) {
+				t.Errorf("deletion failure = %+v, want %+v", got.LastDeletionFailure, want)
+			}
+		},
+		"POST settings": func(body string) {
+			got := s.Settings()
+			if got.ReadMode != ReadVerified || got.MessageTypesOrder != MessageTypesSorted || got.Latency.String() != "20ms" {
+				t.Errorf("settings after POST: %+v", got)
+			}
+			if !strings.Contains(body, `"read_mode":"verified"`) || !strings.Contains(body, `"rate_limit":20`) {
+				t.Errorf("POST settings answered %s, want every setting", body)
+			}
+		},
+		"GET settings": func(body string) {
+			got := DefaultSettings()
+			if err := json.Unmarshal([]byte(body), &got); err != nil || !cmp.Equal(s.Settings(), got) {
+				t.Errorf("GET settings = %s (%v), want %+v", body, err, s.Settings())
+			}
+		},
+		"state": func(body string) {
+			for _, want := range []string{`"directory":{"root_id":"rd-k3Ux9d"`, `"pending_email_address":"ann@example.com"`, `"email_verifications_sent":0`, `"settings":{"read_mode":"verified"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("state lacks %s: %s", want, body)
+				}
+			}
+		},
+		"stats": func(body string) {
+			var st Stats
+			if err := json.Unmarshal([]byte(body), &st); err != nil || st.ServerErrors["GetMessageContact"] != 2 || st.Calls["AddMessageContact"] != 2 {
+				t.Errorf("stats = %s (%v)", body, err)
+			}
+		},
+		"reset": func(string) {
+			if s.Len() != 0 {
+				t.Errorf("%d contacts after reset", s.Len())
+			}
+		},
+	}
+	for _, r := range requests {
+		name := strings.TrimPrefix(r.url, s.URL+adminPrefix)
+		key := name
+		switch {
+		case name == "settings":
+			key = r.method + " settings"
+		case name == "faults":
+			var f map[string]any
+			if err := json.Unmarshal([]byte(r.body), &f); err != nil {
+				t.Fatalf("%s: the body is not JSON: %v", r.line, err)
+			}
+			switch {
+			case f["code"] != nil:
+				key += " " + f["code"].(string)
+			case f["drop"] != nil:
+				key += " drop"
+			default:
+				key += " deletion_failure"
+			}
+		}
+		check, ok := checks[key]
+		if !ok {
+			t.Errorf("no check for the README's %q", r.line)
+			continue
+		}
+		delete(checks, key)
+		req, err := http.NewRequest(r.method, r.url, strings.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.body != "" {
+			// curl -d sends a form content type; the emulator reads JSON anyway.
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: HTTP %d %s", r.line, resp.StatusCode, body)
+		}
+		check(string(bytes.TrimSpace(body)))
+	}
+	for key := range checks {
+		t.Errorf("the README no longer shows %q", key)
+	}
+}
+
+// The directory file format the README documents, and the example file,
+// load.
+func TestREADME_directoryFormat(t *testing.T) {
+	blocks := fenced(readmeSection(t), "json")
+	if len(blocks) != 1 {
+		t.Fatalf("the README's emulator section has %d json blocks, want 1", len(blocks))
+	}
+	path := filepath.Join(t.TempDir(), "directory.json")
+	if err := os.WriteFile(path, []byte(blocks[0]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fromREADME, err := LoadDirectory(path)
+	if err != nil {
+		t.Fatalf("the README's directory: %v", err)
+	}
+	example, err := LoadDirectory("../../examples/emulator/directory.json")
+	if err != nil {
+		t.Fatalf("examples/emulator/directory.json: %v", err)
+	}
+	if fromREADME.RootID != example.RootID || len(example.Accounts) < len(fromREADME.Accounts) {
+		t.Errorf("the README shows another tree than examples/emulator/directory.json")
+	}
+	// A typo in a field name is an error, not a silently empty tree.
+	if err := os.WriteFile(path, []byte(`{"root_id": "rd-a", "acounts": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDirectory(path); err == nil || !strings.Contains(err.Error(), "acounts") {
+		t.Errorf("misspelt field: err = %v", err)
+	}
+}
