@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -13,22 +12,20 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-// contactArgumentForCode maps API error codes that concern one argument of a
-// message contact to that argument.
+// contactArgumentForCode maps API error codes that concern one parameter of
+// a message contact (rdapi.ContactParameter) to its argument.
 func contactArgumentForCode(code string) (path.Path, bool) {
-	switch {
-	case code == "MissingParameter.Name" || code == "InvalidParameter.Name" || strings.HasPrefix(code, "InvalidParameter.Name."):
-		return path.Root("name"), true
-	case strings.HasSuffix(code, ".EmailAddress"):
-		return path.Root("email_address"), true
-	case strings.HasSuffix(code, ".PhoneNumber") || code == "InvalidParameter.MobileCountryCode":
-		return path.Root("phone_number"), true
-	case strings.HasSuffix(code, ".Title"):
-		return path.Root("title"), true
-	case strings.HasSuffix(code, ".MessageTypes") || strings.Contains(code, ".MessageTypes."):
-		return path.Root("message_types"), true
+	param, ok := rdapi.ContactParameter(code)
+	if !ok {
+		return path.Empty(), false
 	}
-	return path.Empty(), false
+	return path.Root(map[string]string{
+		rdapi.ParamName:         "name",
+		rdapi.ParamEmailAddress: "email_address",
+		rdapi.ParamPhoneNumber:  "phone_number",
+		rdapi.ParamTitle:        "title",
+		rdapi.ParamMessageTypes: "message_types",
+	}[param]), true
 }
 
 // addAPIError reports err under summary. An API error whose code concerns one

@@ -45,14 +45,6 @@ const (
 	bindingMemberIDRule  = "must be the resource directory root ID (rd-…), a folder ID (fd-…) or a 16-digit member account ID"
 )
 
-// API error codes the binding resource maps to attribute errors, beyond the
-// ones rdapi exports. See the AssociateMembers/DisassociateMembers pages.
-const (
-	bindingCodeMembersQuota     = "QuotaExceeded.Members"
-	bindingCodeInvalidMembers   = "InvalidParameter.Members"
-	bindingCodeInvalidContactID = "InvalidParameter.ContactId"
-)
-
 // NewMessageContactBindingResource returns the resourcedirectory_message_contact_binding resource.
 func NewMessageContactBindingResource() resource.Resource {
 	return &messageContactBindingResource{}
@@ -177,7 +169,7 @@ func (r *messageContactBindingResource) Read(ctx context.Context, req resource.R
 
 	mc, err := r.client.GetMessageContact(ctx, contactID)
 	switch {
-	case rdapi.IsCode(err, rdapi.CodeContactNotFound):
+	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing binding from state")
 		resp.State.RemoveResource(ctx)
 		return
@@ -225,7 +217,7 @@ func (r *messageContactBindingResource) Delete(ctx context.Context, req resource
 	defer cancel()
 
 	_, err := r.client.DisassociateMembers(ctx, contactID, []string{memberID})
-	if err == nil || rdapi.IsCode(err, rdapi.CodeContactNotFound) {
+	if err == nil || rdapi.IsNotFound(err) {
 		tflog.Debug(ctx, "message contact unbound")
 		return
 	}
@@ -251,7 +243,7 @@ func (r *messageContactBindingResource) bindingGone(ctx context.Context, contact
 	}
 	mc, err := r.client.GetMessageContact(ctx, contactID)
 	switch {
-	case rdapi.IsCode(err, rdapi.CodeContactNotFound):
+	case rdapi.IsNotFound(err):
 		return true, "contact no longer exists"
 	case err != nil:
 		return false, ""
@@ -298,15 +290,15 @@ func parseBindingID(id string) (contactID, memberID string, err error) {
 // a diagnostic, attached to the argument it concerns when the code says so.
 func addBindingAPIError(diags *diag.Diagnostics, summary, contactID, memberID string, err error) {
 	switch {
-	case rdapi.IsCode(err, rdapi.CodeInvalidMember, rdapi.CodeMemberNotFound, bindingCodeInvalidMembers):
+	case rdapi.IsInvalidMember(err):
 		diags.AddAttributeError(path.Root("member_id"), summary, fmt.Sprintf(
 			"The API rejected member %q: it is not the root, a folder or a member account of this resource "+
 				"directory. Check the ID (and that the provider manages the directory's management account).\n\n%s",
 			memberID, err))
-	case rdapi.IsCode(err, rdapi.CodeContactNotFound, bindingCodeInvalidContactID):
+	case rdapi.IsNotFound(err) || rdapi.IsCode(err, rdapi.CodeInvalidContactID):
 		diags.AddAttributeError(path.Root("contact_id"), summary, fmt.Sprintf(
 			"Message contact %q does not exist.\n\n%s", contactID, err))
-	case rdapi.IsCode(err, rdapi.CodeMembersLimitExceeded, bindingCodeMembersQuota):
+	case rdapi.IsMembersLimit(err):
 		diags.AddAttributeError(path.Root("contact_id"), summary, fmt.Sprintf(
 			"Message contact %q is already bound to the maximum number of objects the API allows. "+
 				"Remove another binding of this contact first, or bind the contact to a common parent folder "+

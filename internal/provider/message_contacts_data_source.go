@@ -136,7 +136,7 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 	var matched []rdapi.MessageContact
 	for mc, err := range d.client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{Member: member}) {
 		if err != nil {
-			if member != "" && rdapi.IsCode(err, rdapi.CodeMemberNotFound, rdapi.CodeInvalidMember, "InvalidParameter.Member") {
+			if member != "" && rdapi.IsInvalidMember(err) {
 				resp.Diagnostics.AddAttributeError(path.Root("member"), "Unable to List Message Contacts",
 					fmt.Sprintf("Member %q does not exist in the resource directory.\n\n%s", member, err))
 				return

@@ -380,12 +380,10 @@ func logAPIEvent(ctx context.Context, ev rdapi.LogEvent) {
 	if ev.Retrying {
 		fields["retry_in_ms"] = ev.Wait.Milliseconds()
 	}
-	throttled := ev.StatusCode == 429 || strings.HasPrefix(ev.Code, "Throttling") ||
-		ev.Code == rdapi.CodeConcurrentCall || ev.Code == "ServiceUnavailable"
 	switch {
-	case throttled && ev.Retrying:
+	case ev.Throttled() && ev.Retrying:
 		tflog.Warn(ctx, "Resource Directory API throttled the call; retrying", fields)
-	case throttled:
+	case ev.Throttled():
 		tflog.Warn(ctx, "Resource Directory API throttled the call", fields)
 	case ev.Retrying:
 		tflog.Debug(ctx, "Resource Directory API call failed; retrying", fields)

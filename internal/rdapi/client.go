@@ -135,6 +135,10 @@ type LogEvent struct {
 	Err error
 }
 
+// Throttled reports whether the attempt was throttled or met contention
+// (the same rule as IsThrottled), which a log shows as a warning.
+func (ev LogEvent) Throttled() bool { return throttledReply(ev.StatusCode, ev.Code) }
+
 // Client calls the ResourceDirectoryMaster API. It is safe for concurrent
 // use.
 type Client struct {

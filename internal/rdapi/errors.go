@@ -13,9 +13,12 @@ import (
 	"unicode/utf8"
 )
 
-// Error codes the provider branches on. The API reference lists them per
+// Error codes the provider branches on: this list is the provider's whole
+// vocabulary of API error codes. The API reference lists them per
 // operation, for example
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-getmessagecontact
+// Match them with the predicates below (IsNotFound, IsThrottled,
+// IsInvalidMember, IsMembersLimit, ContactParameter) or IsCode.
 const (
 	// CodeContactNotFound: the addressed contact does not exist (HTTP 404).
 	CodeContactNotFound = "EntityNotExists.Contact"
@@ -41,11 +44,20 @@ const (
 	// CodeInvalidMember: a member given to AssociateMembers or
 	// DisassociateMembers is not part of the resource directory (HTTP 400).
 	CodeInvalidMember = "InvalidMember"
+	// CodeInvalidMembersParameter: the Members parameter of
+	// AssociateMembers or DisassociateMembers is malformed (HTTP 400).
+	CodeInvalidMembersParameter = "InvalidParameter.Members"
+	// CodeInvalidMemberParameter: the Member filter of ListMessageContacts
+	// is malformed (HTTP 400).
+	CodeInvalidMemberParameter = "InvalidParameter.Member"
+	// CodeInvalidContactID: the ContactId parameter is malformed (HTTP 400).
+	CodeInvalidContactID = "InvalidParameter.ContactId"
 	// CodeMembersLimitExceeded: the contact is bound to the maximum number
 	// of objects (HTTP 400).
 	CodeMembersLimitExceeded = "LimitExceeded.ContactMembers"
-	// CodeMembersDuplicate: a Members list contains a value twice (HTTP 400).
-	CodeMembersDuplicate = "InvalidParameter.Members.Duplicate"
+	// CodeMembersQuotaExceeded: the account's quota of bindings is reached
+	// (HTTP 400).
+	CodeMembersQuotaExceeded = "QuotaExceeded.Members"
 	// CodeServiceUnavailable: a transient server failure (HTTP 503). The
 	// client retries it.
 	CodeServiceUnavailable = "ServiceUnavailable"
@@ -133,21 +145,68 @@ func IsCode(err error, codes ...string) bool {
 	return false
 }
 
-// IsThrottled reports whether err is a flow-control or contention reply:
-// a Throttling* code, HTTP 429 (ConcurrentCallNotSupported) or
-// ServiceUnavailable. The client already retried such errors until
+// IsThrottled reports whether err is a flow-control or contention reply
+// (see throttledReply). The client already retried such errors until
 // Options.MaxRetries or the context deadline ran out.
 func IsThrottled(err error) bool {
 	e, ok := errors.AsType[*APIError](err)
-	return ok && e.throttled()
+	return ok && throttledReply(e.StatusCode, e.Code)
 }
 
-// throttled reports documented throttling codes, which arrive with a 400,
-// 429 or 503 status depending on the gateway.
-func (e *APIError) throttled() bool {
-	return e.StatusCode == http.StatusTooManyRequests ||
-		strings.HasPrefix(e.Code, CodeThrottlingPrefix) ||
-		e.Code == CodeServiceUnavailable
+// throttledReply is the one definition of "the API throttled the call":
+// HTTP 429 (ConcurrentCallNotSupported: another mutation holds the
+// account), a Throttling* code (documented as HTTP 400, but any status),
+// ConcurrentCallNotSupported or ServiceUnavailable whatever their status.
+// The client retries such replies; LogEvent.Throttled and IsThrottled report
+// them.
+func throttledReply(status int, code string) bool {
+	return status == http.StatusTooManyRequests ||
+		strings.HasPrefix(code, CodeThrottlingPrefix) ||
+		code == CodeConcurrentCall ||
+		code == CodeServiceUnavailable
+}
+
+// IsInvalidMember reports whether err says that a member ID (the Members of
+// AssociateMembers/DisassociateMembers or the Member filter of
+// ListMessageContacts) is malformed or not part of the resource directory.
+func IsInvalidMember(err error) bool {
+	return IsCode(err, CodeInvalidMember, CodeMemberNotFound, CodeInvalidMembersParameter, CodeInvalidMemberParameter)
+}
+
+// IsMembersLimit reports whether err says that the contact, or the account,
+// cannot have more bindings.
+func IsMembersLimit(err error) bool {
+	return IsCode(err, CodeMembersLimitExceeded, CodeMembersQuotaExceeded)
+}
+
+// Contact parameters, as ContactParameter names them.
+const (
+	ParamName         = "Name"
+	ParamEmailAddress = "EmailAddress"
+	ParamPhoneNumber  = "PhoneNumber"
+	ParamTitle        = "Title"
+	ParamMessageTypes = "MessageTypes"
+)
+
+// ContactParameter reports which parameter of AddMessageContact or
+// UpdateMessageContact (ParamName, ParamEmailAddress, ...) an API error code
+// concerns, for codes such as InvalidParameter.EmailAddress,
+// MissingParameter.Name, InvalidParameter.Name.Length or
+// InvalidParameter.MobileCountryCode.
+func ContactParameter(code string) (string, bool) {
+	switch {
+	case code == "MissingParameter.Name" || code == "InvalidParameter.Name" || strings.HasPrefix(code, "InvalidParameter.Name."):
+		return ParamName, true
+	case strings.HasSuffix(code, ".EmailAddress"):
+		return ParamEmailAddress, true
+	case strings.HasSuffix(code, ".PhoneNumber") || code == "InvalidParameter.MobileCountryCode":
+		return ParamPhoneNumber, true
+	case strings.HasSuffix(code, ".Title"):
+		return ParamTitle, true
+	case strings.HasSuffix(code, ".MessageTypes") || strings.Contains(code, ".MessageTypes."):
+		return ParamMessageTypes, true
+	}
+	return "", false
 }
 
 // envelope is the JSON (or XML, when the reply is text/xml) error body.

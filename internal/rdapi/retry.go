@@ -22,25 +22,11 @@ import (
 const maxServerHint = 5 * time.Minute
 
 // retryableReply reports whether a non-2xx reply is worth another attempt:
-//   - 5xx except 501 Not Implemented;
-//   - 429 (ConcurrentCallNotSupported: another mutation holds the account);
-//   - Throttling, Throttling.User, Throttling.Api (documented as HTTP 400,
-//     but any status) and ServiceUnavailable, as the official SDK and the
-//     alicloud provider treat them.
-//
+// a throttled reply (throttledReply), or a 5xx except 501 Not Implemented.
 // No other 4xx is retried: validation, not-found, authentication and send
 // limit errors do not go away by themselves.
 func retryableReply(status int, code string) bool {
-	switch {
-	case status == http.StatusTooManyRequests:
-		return true
-	case status >= 500 && status != http.StatusNotImplemented:
-		return true
-	case strings.HasPrefix(code, CodeThrottlingPrefix), code == CodeServiceUnavailable:
-		return true
-	default:
-		return false
-	}
+	return throttledReply(status, code) || (status >= 500 && status != http.StatusNotImplemented)
 }
 
 // retryableTransport reports whether a failed round trip is worth another
