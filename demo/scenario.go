@@ -353,7 +353,7 @@ func (d *demo) stepDrift(ctx context.Context) error {
 	d.n.say(fmt.Sprintf("A colleague edits %s in the console and sets the title to %q. (The demo calls "+
 		"UpdateMessageContact on the emulator with a signed request, as the console would.)", c.Name, consoleTitle))
 	title := consoleTitle
-	_, err = d.api.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, Title: &title})
+	err = d.api.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, Title: &title})
 	if err := d.check(fmt.Sprintf("UpdateMessageContact %s Title=%s succeeded", id, consoleTitle), err); err != nil {
 		return err
 	}

@@ -141,11 +141,11 @@ func (a *cancelPendingUpdateAction) Invoke(ctx context.Context, req action.Invok
 		return
 	}
 	tflog.Info(ctx, "cancelled pending update", map[string]any{"targets": len(targets)})
-	after, err := loadContact(ctx, a.client, id)
+	after, err := a.client.ReadContact(ctx, id)
 	if err != nil {
 		progress(resp.SendProgress, "Cancelled the pending change of message contact %s", id)
 		return
 	}
 	progress(resp.SendProgress, "Cancelled; message contact %s now has status %s, email address %s",
-		id, after.Status, after.effectiveEmail())
+		id, after.Status, after.LatestEmailAddress())
 }

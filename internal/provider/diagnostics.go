@@ -12,20 +12,24 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-// contactArgumentForCode maps API error codes that concern one parameter of
-// a message contact (rdapi.ContactParameter) to its argument.
+// contactArguments names the argument of each contact parameter, as
+// rdapi.ContactParameter reports them.
+var contactArguments = map[string]string{
+	rdapi.ParamName:         "name",
+	rdapi.ParamEmailAddress: "email_address",
+	rdapi.ParamPhoneNumber:  "phone_number",
+	rdapi.ParamTitle:        "title",
+	rdapi.ParamMessageTypes: "message_types",
+}
+
+// contactArgumentForCode maps API error codes that concern one argument of a
+// message contact to that argument.
 func contactArgumentForCode(code string) (path.Path, bool) {
-	param, ok := rdapi.ContactParameter(code)
-	if !ok {
-		return path.Empty(), false
+	param, _ := rdapi.ContactParameter(code)
+	if name, ok := contactArguments[param]; ok {
+		return path.Root(name), true
 	}
-	return path.Root(map[string]string{
-		rdapi.ParamName:         "name",
-		rdapi.ParamEmailAddress: "email_address",
-		rdapi.ParamPhoneNumber:  "phone_number",
-		rdapi.ParamTitle:        "title",
-		rdapi.ParamMessageTypes: "message_types",
-	}[param]), true
+	return path.Empty(), false
 }
 
 // addAPIError reports err under summary. An API error whose code concerns one

@@ -252,7 +252,7 @@ func TestMessageContactListResource_protocol(t *testing.T) {
 	alice := env.seed(t, "Alice", "alice@example.com", "")
 	env.verify(t, alice, "alice@example.com")
 	bob := env.seed(t, "Bob", "bob@example.com", "86-13800000001")
-	if _, err := env.client.AssociateMembers(context.Background(), bob, []string{prodFolder}); err != nil {
+	if err := env.client.AssociateMembers(context.Background(), bob, []string{prodFolder}); err != nil {
 		t.Fatal(err)
 	}
 	carol := env.seed(t, "Carol", "carol@example.com", "")
@@ -377,7 +377,7 @@ func TestMessageContactListResource_resourceMatchesRead(t *testing.T) {
 			changing := env.seed(t, "Changing", "old@example.com", "")
 			env.verify(t, changing, "old@example.com")
 			newEmail := "new@example.com"
-			if _, err := env.client.UpdateMessageContact(context.Background(), rdapi.UpdateMessageContactInput{
+			if err := env.client.UpdateMessageContact(context.Background(), rdapi.UpdateMessageContactInput{
 				ContactID: changing, EmailAddress: &newEmail,
 			}); err != nil {
 				t.Fatal(err)
@@ -537,7 +537,7 @@ func TestCancelPendingUpdateAction_protocol(t *testing.T) {
 			env.verify(t, id, "old@example.com")
 			env.verify(t, id, "86-13800000005")
 			newEmail, newPhone := "new@example.com", "86-13800000006"
-			if _, err := env.client.UpdateMessageContact(context.Background(), rdapi.UpdateMessageContactInput{
+			if err := env.client.UpdateMessageContact(context.Background(), rdapi.UpdateMessageContactInput{
 				ContactID: id, EmailAddress: &newEmail, PhoneNumber: &newPhone,
 			}); err != nil {
 				t.Fatal(err)

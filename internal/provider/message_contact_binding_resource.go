@@ -142,7 +142,7 @@ func (r *messageContactBindingResource) Create(ctx context.Context, req resource
 	}
 	defer cancel()
 
-	if _, err := r.client.AssociateMembers(ctx, contactID, []string{memberID}); err != nil {
+	if err := r.client.AssociateMembers(ctx, contactID, []string{memberID}); err != nil {
 		addBindingAPIError(&resp.Diagnostics, "Unable to Create Message Contact Binding", contactID, memberID, err)
 		return
 	}
@@ -216,7 +216,7 @@ func (r *messageContactBindingResource) Delete(ctx context.Context, req resource
 	}
 	defer cancel()
 
-	_, err := r.client.DisassociateMembers(ctx, contactID, []string{memberID})
+	err := r.client.DisassociateMembers(ctx, contactID, []string{memberID})
 	if err == nil || rdapi.IsNotFound(err) {
 		tflog.Debug(ctx, "message contact unbound")
 		return

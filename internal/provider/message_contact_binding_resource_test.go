@@ -195,7 +195,7 @@ func TestMessageContactBindingResource_lifecycle(t *testing.T) {
 			{
 				// A binding removed out of band is detected and created again.
 				PreConfig: env.outOfBand("unbinding the root", func(ctx context.Context, cl *rdapi.Client) error {
-					_, err := cl.DisassociateMembers(ctx, id, []string{dir.root})
+					err := cl.DisassociateMembers(ctx, id, []string{dir.root})
 					return err
 				}),
 				Config: env.config(c, root, folder),
@@ -606,7 +606,7 @@ func TestMessageContactBindingResource_readAndDeleteTimeouts(t *testing.T) {
 			{
 				// Already unbound out of band: destroying it succeeds.
 				PreConfig: env.outOfBand("unbinding", func(ctx context.Context, cl *rdapi.Client) error {
-					_, err := cl.DisassociateMembers(ctx, id, []string{testProdFolderID})
+					err := cl.DisassociateMembers(ctx, id, []string{testProdFolderID})
 					return err
 				}),
 				Config: env.config(c2),
@@ -665,7 +665,7 @@ func (e *testEnv) addTestContact(name string, bindTo ...string) string {
 		e.t.Fatalf("adding contact %s: %v", name, err)
 	}
 	if len(bindTo) > 0 {
-		if _, err := e.client.AssociateMembers(ctx, out.ContactID, bindTo); err != nil {
+		if err := e.client.AssociateMembers(ctx, out.ContactID, bindTo); err != nil {
 			e.t.Fatalf("binding contact %s: %v", name, err)
 		}
 	}

@@ -109,7 +109,7 @@ func (d *messageContactDataSource) Read(ctx context.Context, req datasource.Read
 	defer cancel()
 
 	var (
-		view   contactView
+		view   *rdapi.Contact
 		found  bool
 		err    error
 		filter string
@@ -117,9 +117,9 @@ func (d *messageContactDataSource) Read(ctx context.Context, req datasource.Read
 	if id := data.ID.ValueString(); id != "" {
 		filter = fmt.Sprintf("id %q", id)
 		ctx = tflog.SetField(ctx, "contact_id", id)
-		view, err = loadContact(ctx, d.client, id)
+		view, err = d.client.ReadContact(ctx, id)
 		found = err == nil
-		if rdapi.IsCode(err, rdapi.CodeContactNotFound) {
+		if rdapi.IsNotFound(err) {
 			err = nil
 		}
 	} else {
@@ -145,21 +145,16 @@ func (d *messageContactDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-// findContactByName pages through the contacts for the one named name (names
-// are unique within a resource directory) and adds its pending targets.
-func findContactByName(ctx context.Context, client *rdapi.Client, name string) (contactView, bool, error) {
-	for mc, err := range client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{}) {
-		if err != nil {
-			return contactView{}, false, err
-		}
-		if mc.Name != name {
-			continue
-		}
-		v, err := withPending(ctx, client, mc)
-		if err != nil {
-			return contactView{}, false, err
-		}
-		return v, true, nil
+// findContactByName reads the contact named name (names are unique within
+// a resource directory) with its pending targets.
+func findContactByName(ctx context.Context, client *rdapi.Client, name string) (*rdapi.Contact, bool, error) {
+	mc, err := client.FindContactByName(ctx, name)
+	if err != nil || mc == nil {
+		return nil, false, err
 	}
-	return contactView{}, false, nil
+	v, err := client.WithPending(ctx, *mc)
+	if err != nil {
+		return nil, false, err
+	}
+	return v, true, nil
 }

@@ -130,7 +130,7 @@ func (l *messageContactListResource) List(ctx context.Context, req list.ListRequ
 
 // setResource fills result.Resource with mc as the resource would read it.
 func (l *messageContactListResource) setResource(ctx context.Context, result *list.ListResult, mc rdapi.MessageContact) {
-	v, err := withPending(ctx, l.client, mc)
+	v, err := l.client.WithPending(ctx, mc)
 	if err != nil {
 		result.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
 		return
@@ -203,7 +203,7 @@ func (f contactFilter) contacts(ctx context.Context, client *rdapi.Client) iter.
 // error on the member argument.
 func (f contactFilter) listError(err error) diag.Diagnostic {
 	const summary = "Unable to List Message Contacts"
-	if f.member != "" && rdapi.IsCode(err, rdapi.CodeMemberNotFound, rdapi.CodeInvalidMember, "InvalidParameter.Member") {
+	if f.member != "" && rdapi.IsInvalidMember(err) {
 		return diag.NewAttributeErrorDiagnostic(path.Root("member"), summary,
 			fmt.Sprintf("Member %q does not exist in the resource directory.\n\n%s", f.member, err))
 	}

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -74,78 +72,18 @@ const (
 	descCreateDate = "Creation time as reported by the API, `yyyy-MM-dd HH:mm:ss` (the API gives no time zone)."
 )
 
-// contactView is a contact as the provider presents it: the API's view plus
-// the targets still awaiting verification, which only
-// ListMessageContactVerifications reveals.
-type contactView struct {
-	rdapi.MessageContact
-	PendingEmail string
-	PendingPhone string
-}
-
-// effectiveEmail is the address the practitioner last submitted: the pending
-// target if there is one (by definition the latest submitted value), else
-// what the API reports. This is correct whether the API echoes the submitted
-// or the last verified value while a change is pending.
-func (v contactView) effectiveEmail() string {
-	if v.PendingEmail != "" {
-		return v.PendingEmail
-	}
-	return v.EmailAddress
-}
-
-// effectivePhone is effectiveEmail for the phone number.
-func (v contactView) effectivePhone() string {
-	if v.PendingPhone != "" {
-		return v.PendingPhone
-	}
-	return v.PhoneNumber
-}
-
-// loadContact reads one contact and its pending verification targets.
-func loadContact(ctx context.Context, client *rdapi.Client, id string) (contactView, error) {
-	mc, err := client.GetMessageContact(ctx, id)
-	if err != nil {
-		return contactView{}, err
-	}
-	return withPending(ctx, client, *mc)
-}
-
-// withPending adds the pending verification targets of mc. Only a contact
-// that is not Active can have any, so an Active contact costs no extra call.
-func withPending(ctx context.Context, client *rdapi.Client, mc rdapi.MessageContact) (contactView, error) {
-	v := contactView{MessageContact: mc}
-	if mc.Status == rdapi.StatusActive {
-		return v, nil
-	}
-	for cv, err := range client.ListMessageContactVerifications(ctx, mc.ContactID) {
-		if err != nil {
-			return contactView{}, fmt.Errorf("listing pending verifications of %s: %w", mc.ContactID, err)
-		}
-		// The record does not say which channel a target is; only an email
-		// address contains "@".
-		if strings.Contains(cv.Target, "@") {
-			if v.PendingEmail == "" {
-				v.PendingEmail = cv.Target
-			}
-		} else if v.PendingPhone == "" {
-			v.PendingPhone = cv.Target
-		}
-	}
-	return v, nil
-}
-
-// fromAPI sets every attribute of m from v.
-func (m *messageContactModel) fromAPI(ctx context.Context, v contactView) diag.Diagnostics {
+// fromAPI sets every attribute of m from v: a pure conversion (rdapi reads
+// the contact and its pending targets).
+func (m *messageContactModel) fromAPI(ctx context.Context, v *rdapi.Contact) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(v.ContactID)
 	m.Name = types.StringValue(v.Name)
-	m.EmailAddress = types.StringValue(v.effectiveEmail())
-	m.PhoneNumber = stringOrNull(v.effectivePhone())
+	m.EmailAddress = types.StringValue(v.LatestEmailAddress())
+	m.PhoneNumber = stringOrNull(v.LatestPhoneNumber())
 	m.Title = types.StringValue(v.Title)
 	m.Status = types.StringValue(v.Status)
-	m.PendingEmailAddress = stringOrNull(v.PendingEmail)
-	m.PendingPhoneNumber = stringOrNull(v.PendingPhone)
+	m.PendingEmailAddress = stringOrNull(v.PendingEmailAddress)
+	m.PendingPhoneNumber = stringOrNull(v.PendingPhoneNumber)
 	m.CreateDate = types.StringValue(v.CreateDate)
 
 	var d diag.Diagnostics

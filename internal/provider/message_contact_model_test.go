@@ -106,22 +106,22 @@ func TestContactViewEffectiveValues(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name                       string
-		view                       contactView
+		view                       *rdapi.Contact
 		wantEmail, wantPhone       types.String
 		wantPendingE, wantPendingP types.String
 	}{
 		{
 			name:      "nothing pending",
-			view:      contactView{MessageContact: rdapi.MessageContact{EmailAddress: "a@example.com", PhoneNumber: "86-13800138000"}},
+			view:      &rdapi.Contact{MessageContact: rdapi.MessageContact{EmailAddress: "a@example.com", PhoneNumber: "86-13800138000"}},
 			wantEmail: types.StringValue("a@example.com"), wantPhone: types.StringValue("86-13800138000"),
 			wantPendingE: types.StringNull(), wantPendingP: types.StringNull(),
 		},
 		{
 			// The API echoes the last verified values (ReadVerified).
 			name: "API shows verified, change pending",
-			view: contactView{
-				MessageContact: rdapi.MessageContact{EmailAddress: "old@example.com", PhoneNumber: "86-13800138000"},
-				PendingEmail:   "new@example.com", PendingPhone: "86-13900139000",
+			view: &rdapi.Contact{
+				MessageContact:      rdapi.MessageContact{EmailAddress: "old@example.com", PhoneNumber: "86-13800138000"},
+				PendingEmailAddress: "new@example.com", PendingPhoneNumber: "86-13900139000",
 			},
 			wantEmail: types.StringValue("new@example.com"), wantPhone: types.StringValue("86-13900139000"),
 			wantPendingE: types.StringValue("new@example.com"), wantPendingP: types.StringValue("86-13900139000"),
@@ -129,9 +129,9 @@ func TestContactViewEffectiveValues(t *testing.T) {
 		{
 			// The API echoes the submitted values (ReadSubmitted).
 			name: "API shows submitted, change pending",
-			view: contactView{
-				MessageContact: rdapi.MessageContact{EmailAddress: "new@example.com"},
-				PendingEmail:   "new@example.com",
+			view: &rdapi.Contact{
+				MessageContact:      rdapi.MessageContact{EmailAddress: "new@example.com"},
+				PendingEmailAddress: "new@example.com",
 			},
 			wantEmail: types.StringValue("new@example.com"), wantPhone: types.StringNull(),
 			wantPendingE: types.StringValue("new@example.com"), wantPendingP: types.StringNull(),
@@ -334,11 +334,11 @@ func TestHandleSendResult(t *testing.T) {
 }
 
 func TestDeletionFailedErrorListsReasons(t *testing.T) {
-	err := &deletionFailedError{contactID: "c-1", reasons: []rdapi.DeletionFailReason{
+	err := &rdapi.DeletionFailedError{ContactID: "c-1", Reasons: []rdapi.DeletionFailReason{
 		{AccountID: "1234567890123456", MessageTypes: []string{"AccountExpenses", "FaultMessage"}},
 		{AccountID: "6543210987654321", MessageTypes: []string{"SecurityMessage"}},
 	}}
-	msg := err.Error()
+	msg := deletionFailedDetail(err)
 	for _, want := range []string{"c-1", "1234567890123456: message types AccountExpenses, FaultMessage", "6543210987654321: message types SecurityMessage"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)

@@ -42,13 +42,6 @@ const (
 	defaultDeleteTimeout = 10 * time.Minute
 )
 
-// Polling intervals for read-after-create and deletion waits: they start
-// short (the API is usually quick) and back off to the cap.
-const (
-	pollMin = 250 * time.Millisecond
-	pollMax = 5 * time.Second
-)
-
 // messageContactResource is resourcedirectory_message_contact.
 type messageContactResource struct {
 	client *rdapi.Client
@@ -246,7 +239,7 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 
-	v, err := r.readAfterCreate(ctx, out.ContactID)
+	v, err := r.client.ReadNewContact(ctx, out.ContactID)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read Message Contact After Create",
 			fmt.Sprintf("Message contact %s was created, but reading it back failed: %s", out.ContactID, err))
@@ -257,23 +250,6 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// readAfterCreate reads a contact just created, retrying while the API does
-// not show it yet (eventual consistency), until ctx ends.
-func (r *messageContactResource) readAfterCreate(ctx context.Context, id string) (contactView, error) {
-	wait := pollMin
-	for {
-		v, err := loadContact(ctx, r.client, id)
-		if err == nil || !rdapi.IsNotFound(err) {
-			return v, err
-		}
-		tflog.Debug(ctx, "new message contact not readable yet; retrying", map[string]any{"retry_in_ms": wait.Milliseconds()})
-		if err := sleepCtx(ctx, wait); err != nil {
-			return contactView{}, fmt.Errorf("%w (gave up waiting: %w)", err, ctx.Err())
-		}
-		wait = min(wait*2, pollMax)
-	}
 }
 
 func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -290,7 +266,7 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 	id := state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "contact_id", id)
 
-	v, err := loadContact(ctx, r.client, id)
+	v, err := r.client.ReadContact(ctx, id)
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing it from state")
@@ -340,7 +316,7 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 	phoneChanged := slices.Contains(changed, "phone_number")
 	if len(changed) > 0 {
 		tflog.Debug(ctx, "updating message contact", map[string]any{"changed": changed})
-		if _, err := r.client.UpdateMessageContact(ctx, in); err != nil {
+		if err := r.client.UpdateMessageContact(ctx, in); err != nil {
 			if rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
 				r.addNameTaken(ctx, &resp.Diagnostics, plan.Name.ValueString(), err, false)
 				return
@@ -350,7 +326,7 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 		}
 	}
 
-	v, err := loadContact(ctx, r.client, id)
+	v, err := r.client.ReadContact(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read Message Contact After Update", err.Error())
 		return
@@ -438,74 +414,33 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 	case out.Status == rdapi.DeletionStatusDeleted:
 		return
 	}
-	if err := r.waitDeleted(ctx, id); err != nil {
-		var failed *deletionFailedError
-		if errors.As(err, &failed) {
-			resp.Diagnostics.AddError("Message Contact Deletion Failed", failed.Error())
+	if err := r.client.WaitForDeletion(ctx, id); err != nil {
+		if failed, ok := errors.AsType[*rdapi.DeletionFailedError](err); ok {
+			resp.Diagnostics.AddError("Message Contact Deletion Failed", deletionFailedDetail(failed))
 			return
 		}
 		resp.Diagnostics.AddError("Unable to Delete Message Contact",
 			fmt.Sprintf("Waiting for the deletion of message contact %s to finish failed: %s", id, err))
+		return
 	}
+	tflog.Debug(ctx, "message contact deletion finished")
 }
 
-// deletionFailedError is an asynchronous deletion that the API reports as
-// Failed.
-type deletionFailedError struct {
-	contactID string
-	reasons   []rdapi.DeletionFailReason
-}
-
-func (e *deletionFailedError) Error() string {
+// deletionFailedDetail explains an asynchronous deletion that the API
+// reports as Failed, and how to get past it.
+func deletionFailedDetail(e *rdapi.DeletionFailedError) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The API reports that the deletion of message contact %s failed: it could not be removed from "+
-		"the contact settings of these member accounts:\n", e.contactID)
-	for _, r := range e.reasons {
+		"the contact settings of these member accounts:\n", e.ContactID)
+	for _, r := range e.Reasons {
 		fmt.Fprintf(&b, "  - account %s: message types %s\n", r.AccountID, strings.Join(r.MessageTypes, ", "))
 	}
-	if len(e.reasons) == 0 {
+	if len(e.Reasons) == 0 {
 		b.WriteString("  (the API gave no details)\n")
 	}
 	b.WriteString("\nThe contact still exists. Fix the accounts' contact settings, or set " +
 		"retain_contact_in_members_on_destroy = true, then destroy again.")
 	return b.String()
-}
-
-// waitDeleted polls an asynchronous deletion until the contact is gone, the
-// API reports it Failed, or ctx ends.
-func (r *messageContactResource) waitDeleted(ctx context.Context, id string) error {
-	wait := pollMin
-	for {
-		st, err := r.client.GetMessageContactDeletionStatus(ctx, id)
-		if rdapi.IsNotFound(err) {
-			// No deletion task: either the contact is gone, or (so the API
-			// may say) no deletion is running. Ask for the contact itself.
-			mc, getErr := r.client.GetMessageContact(ctx, id)
-			switch {
-			case rdapi.IsNotFound(getErr):
-				tflog.Debug(ctx, "message contact deletion finished")
-				return nil
-			case getErr != nil:
-				return getErr
-			case mc.Status != rdapi.StatusDeleting:
-				return fmt.Errorf("the deletion ended but message contact %s still exists (status %s)", id, mc.Status)
-			}
-			st, err = &rdapi.ContactDeletionStatus{ContactID: id, Status: rdapi.DeletionStatusDeleting}, nil
-		}
-		switch {
-		case err != nil:
-			return err
-		case st.Status == rdapi.DeletionStatusFailed:
-			return &deletionFailedError{contactID: id, reasons: st.FailReasons}
-		}
-		tflog.Debug(ctx, "message contact deletion in progress", map[string]any{
-			"deletion_status": st.Status, "retry_in_ms": wait.Milliseconds(),
-		})
-		if err := sleepCtx(ctx, wait); err != nil {
-			return fmt.Errorf("still %s when the delete timeout expired: %w", st.Status, err)
-		}
-		wait = min(wait*2, pollMax)
-	}
 }
 
 func (r *messageContactResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -531,14 +466,14 @@ func (r *messageContactResource) ImportState(ctx context.Context, req resource.I
 // sendVerifications asks the API to send verification to the pending email
 // address and/or phone number of v. Failures are warnings: the contact is in
 // the state Terraform expects, and verification can be resent later.
-func (r *messageContactResource) sendVerifications(ctx context.Context, diags *diag.Diagnostics, v contactView, email, phone bool) {
-	if email && v.PendingEmail != "" {
-		err := r.client.SendEmailVerificationForMessageContact(ctx, v.ContactID, v.PendingEmail)
-		handleSendResult(ctx, diags, "email address", v.PendingEmail, err)
+func (r *messageContactResource) sendVerifications(ctx context.Context, diags *diag.Diagnostics, v *rdapi.Contact, email, phone bool) {
+	if email && v.PendingEmailAddress != "" {
+		err := r.client.SendEmailVerificationForMessageContact(ctx, v.ContactID, v.PendingEmailAddress)
+		handleSendResult(ctx, diags, "email address", v.PendingEmailAddress, err)
 	}
-	if phone && v.PendingPhone != "" {
-		err := r.client.SendPhoneVerificationForMessageContact(ctx, v.ContactID, v.PendingPhone)
-		handleSendResult(ctx, diags, "phone number", v.PendingPhone, err)
+	if phone && v.PendingPhoneNumber != "" {
+		err := r.client.SendPhoneVerificationForMessageContact(ctx, v.ContactID, v.PendingPhoneNumber)
+		handleSendResult(ctx, diags, "phone number", v.PendingPhoneNumber, err)
 	}
 }
 
@@ -565,15 +500,12 @@ func handleSendResult(ctx context.Context, diags *diag.Diagnostics, kind, target
 // contact that holds the name and, on create, how to import it.
 func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.Diagnostics, name string, apiErr error, onCreate bool) {
 	holder := ""
-	for mc, err := range r.client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{}) {
-		if err != nil {
-			tflog.Warn(ctx, "unable to look up the contact holding the name", map[string]any{"error": err.Error()})
-			break
-		}
-		if mc.Name == name {
-			holder = mc.ContactID
-			break
-		}
+	mc, err := r.client.FindContactByName(ctx, name)
+	switch {
+	case err != nil:
+		tflog.Warn(ctx, "unable to look up the contact holding the name", map[string]any{"error": err.Error()})
+	case mc != nil:
+		holder = mc.ContactID
 	}
 	var b strings.Builder
 	if holder != "" {
@@ -630,18 +562,6 @@ func setIdentity(ctx context.Context, ident interface {
 		return
 	}
 	diags.Append(ident.Set(ctx, messageContactIdentityModel{ID: types.StringValue(id)})...)
-}
-
-// sleepCtx waits for d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // verificationStateUnlessTargetsChange keeps the prior value of status and

@@ -391,7 +391,7 @@ func TestMessageContactResource_drift(t *testing.T) {
 			return func() {
 				in := rdapi.UpdateMessageContactInput{ContactID: id}
 				f(&in)
-				if _, err := env.client.UpdateMessageContact(context.Background(), in); err != nil {
+				if err := env.client.UpdateMessageContact(context.Background(), in); err != nil {
 					t.Fatalf("out-of-band update: %v", err)
 				}
 			}

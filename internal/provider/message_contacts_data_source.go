@@ -157,7 +157,7 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 	contacts := make([]attr.Value, 0, len(matched))
 	objType := types.ObjectType{AttrTypes: messageContactAttrTypes()}
 	for _, mc := range matched {
-		view, err := withPending(ctx, d.client, mc)
+		view, err := d.client.WithPending(ctx, mc)
 		if err != nil {
 			resp.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
 			return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -141,21 +140,21 @@ func actionContactIDAttribute() schema.StringAttribute {
 
 // actionContact reads the contact an action addresses, with its pending
 // targets. A missing contact is an error on contact_id.
-func actionContact(ctx context.Context, client *rdapi.Client, id string, diags *diag.Diagnostics) (contactView, bool) {
+func actionContact(ctx context.Context, client *rdapi.Client, id string, diags *diag.Diagnostics) (*rdapi.Contact, bool) {
 	if client == nil {
 		diags.AddError("Unconfigured Provider", "The provider was not configured before the action ran. This is a bug in the provider.")
-		return contactView{}, false
+		return nil, false
 	}
-	v, err := loadContact(ctx, client, id)
+	v, err := client.ReadContact(ctx, id)
 	switch {
 	case rdapi.IsNotFound(err):
 		diags.AddAttributeError(path.Root("contact_id"), "Message Contact Not Found",
 			fmt.Sprintf("Message contact %s does not exist in the resource directory. Check the ID, or list the "+
 				"contacts with the resourcedirectory_message_contacts data source.\n\n%s", id, err))
-		return contactView{}, false
+		return nil, false
 	case err != nil:
 		addAPIError(diags, "Unable to Read Message Contact", err, actionArgumentForCode)
-		return contactView{}, false
+		return nil, false
 	}
 	return v, true
 }
@@ -163,7 +162,7 @@ func actionContact(ctx context.Context, client *rdapi.Client, id string, diags *
 // actionArgumentForCode maps API error codes about the contact ID to the
 // actions' contact_id argument.
 func actionArgumentForCode(code string) (path.Path, bool) {
-	if strings.HasSuffix(code, ".ContactId") {
+	if param, _ := rdapi.ContactParameter(code); param == rdapi.ParamContactID {
 		return path.Root("contact_id"), true
 	}
 	return path.Empty(), false
@@ -178,14 +177,14 @@ type pendingTarget struct {
 
 // pendingTargets returns v's pending targets on the given channels (all
 // channels when channels is empty), email first.
-func pendingTargets(v contactView, channels []string) []pendingTarget {
+func pendingTargets(v *rdapi.Contact, channels []string) []pendingTarget {
 	want := func(c string) bool { return len(channels) == 0 || slices.Contains(channels, c) }
 	var out []pendingTarget
-	if v.PendingEmail != "" && want(channelEmail) {
-		out = append(out, pendingTarget{channel: channelEmail, kind: "email address", value: v.PendingEmail})
+	if v.PendingEmailAddress != "" && want(channelEmail) {
+		out = append(out, pendingTarget{channel: channelEmail, kind: "email address", value: v.PendingEmailAddress})
 	}
-	if v.PendingPhone != "" && want(channelPhone) {
-		out = append(out, pendingTarget{channel: channelPhone, kind: "phone number", value: v.PendingPhone})
+	if v.PendingPhoneNumber != "" && want(channelPhone) {
+		out = append(out, pendingTarget{channel: channelPhone, kind: "phone number", value: v.PendingPhoneNumber})
 	}
 	return out
 }
@@ -200,7 +199,7 @@ func channelsFrom(s types.String) []string {
 
 // nothingPendingDetail explains that nothing of v awaits verification on
 // channels, then outcome.
-func nothingPendingDetail(v contactView, channels []string, outcome string) string {
+func nothingPendingDetail(v *rdapi.Contact, channels []string, outcome string) string {
 	what := "Nothing"
 	if len(channels) == 1 {
 		what = "No " + map[string]string{channelEmail: "email address", channelPhone: "phone number"}[channels[0]]

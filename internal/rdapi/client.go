@@ -109,12 +109,13 @@ type Options struct {
 	Logger func(ctx context.Context, ev LogEvent)
 
 	// Test seams.
-	now           func() time.Time               // signing clock; default time.Now
-	nonce         func() string                  // signature nonces; default randomNonce
-	httpTransport http.RoundTripper              // beneath the signer; default a pooled cleanhttp transport
-	jitter        func(n int64) int64            // uniform in [0, n); default math/rand/v2
-	pageSize      int                            // iterator page size; default DefaultPageSize
-	afterAttempt  func(x *exchange, ev LogEvent) // observes retry decisions in tests
+	now           func() time.Time                           // signing clock; default time.Now
+	nonce         func() string                              // signature nonces; default randomNonce
+	httpTransport http.RoundTripper                          // beneath the signer; default a pooled cleanhttp transport
+	jitter        func(n int64) int64                        // uniform in [0, n); default math/rand/v2
+	pageSize      int                                        // iterator page size; default DefaultPageSize
+	afterAttempt  func(x *exchange, ev LogEvent)             // observes retry decisions in tests
+	sleep         func(context.Context, time.Duration) error // waits of polls and retries; default sleepCtx
 }
 
 // LogEvent describes one attempt of an API call.
@@ -154,6 +155,7 @@ type Client struct {
 	logger   func(context.Context, LogEvent)
 	now      func() time.Time
 	jitter   func(int64) int64
+	sleep    func(context.Context, time.Duration) error
 	pageSize int
 
 	afterAttempt func(*exchange, LogEvent)
@@ -189,6 +191,7 @@ func New(o Options) (*Client, error) {
 		logger:       o.Logger,
 		now:          o.now,
 		jitter:       o.jitter,
+		sleep:        o.sleep,
 		pageSize:     o.pageSize,
 		afterAttempt: o.afterAttempt,
 	}
@@ -212,6 +215,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.jitter == nil {
 		c.jitter = defaultJitter
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
 	}
 	switch {
 	case c.pageSize <= 0:

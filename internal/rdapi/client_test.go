@@ -228,7 +228,7 @@ func TestRetry_resignsEveryAttempt(t *testing.T) {
 		})
 	})
 	name := "x"
-	if _, err := c.UpdateMessageContact(context.Background(), UpdateMessageContactInput{ContactID: "c-1", Name: &name}); err != nil {
+	if err := c.UpdateMessageContact(context.Background(), UpdateMessageContactInput{ContactID: "c-1", Name: &name}); err != nil {
 		t.Fatal(err)
 	}
 	if len(nonces) != 4 {
@@ -624,7 +624,7 @@ func TestWriteSemaphore(t *testing.T) {
 	name := "x"
 	firstDone := make(chan error, 1)
 	go func() {
-		_, err := c.UpdateMessageContact(context.Background(), UpdateMessageContactInput{ContactID: "c-1", Name: &name})
+		err := c.UpdateMessageContact(context.Background(), UpdateMessageContactInput{ContactID: "c-1", Name: &name})
 		firstDone <- err
 	}()
 	if got := <-arrived; got != actionUpdate {
@@ -810,13 +810,13 @@ func TestRequiredContactID(t *testing.T) {
 	ctx := context.Background()
 	errs := []error{
 		func() error { _, err := c.GetMessageContact(ctx, ""); return err }(),
-		func() error { _, err := c.UpdateMessageContact(ctx, UpdateMessageContactInput{}); return err }(),
+		c.UpdateMessageContact(ctx, UpdateMessageContactInput{}),
 		func() error { _, err := c.DeleteMessageContact(ctx, DeleteMessageContactInput{}); return err }(),
 		func() error { _, err := c.GetMessageContactDeletionStatus(ctx, ""); return err }(),
 		c.SendEmailVerificationForMessageContact(ctx, "", "a@example.com"),
 		c.SendPhoneVerificationForMessageContact(ctx, "", "86-13900001234"),
-		func() error { _, err := c.AssociateMembers(ctx, "", []string{"rd-1"}); return err }(),
-		func() error { _, err := c.DisassociateMembers(ctx, "c-1", nil); return err }(),
+		c.AssociateMembers(ctx, "", []string{"rd-1"}),
+		c.DisassociateMembers(ctx, "c-1", nil),
 		c.CancelMessageContactUpdate(ctx, CancelMessageContactUpdateInput{}),
 		func() error {
 			for _, err := range c.ListMessageContactVerifications(ctx, "") {

@@ -186,15 +186,18 @@ const (
 	ParamPhoneNumber  = "PhoneNumber"
 	ParamTitle        = "Title"
 	ParamMessageTypes = "MessageTypes"
+	ParamContactID    = "ContactId"
 )
 
-// ContactParameter reports which parameter of AddMessageContact or
-// UpdateMessageContact (ParamName, ParamEmailAddress, ...) an API error code
+// ContactParameter reports which parameter of a contact operation
+// (ParamName, ParamEmailAddress, ..., ParamContactID) an API error code
 // concerns, for codes such as InvalidParameter.EmailAddress,
-// MissingParameter.Name, InvalidParameter.Name.Length or
-// InvalidParameter.MobileCountryCode.
+// MissingParameter.Name, InvalidParameter.Name.Length,
+// InvalidParameter.MobileCountryCode or InvalidParameter.ContactId.
 func ContactParameter(code string) (string, bool) {
 	switch {
+	case strings.HasSuffix(code, ".ContactId"):
+		return ParamContactID, true
 	case code == "MissingParameter.Name" || code == "InvalidParameter.Name" || strings.HasPrefix(code, "InvalidParameter.Name."):
 		return ParamName, true
 	case strings.HasSuffix(code, ".EmailAddress"):

@@ -102,17 +102,12 @@ type addReply struct {
 // findAddedContact returns the contact named in.Name if its email address
 // and title match in, or nil.
 func (c *Client) findAddedContact(ctx context.Context, in AddMessageContactInput) (*MessageContact, error) {
-	for mc, err := range c.ListMessageContacts(ctx, ListMessageContactsInput{}) {
-		if err != nil {
-			return nil, err
-		}
-		if mc.Name != in.Name {
-			continue
-		}
-		if strings.EqualFold(mc.EmailAddress, in.EmailAddress) && mc.Title == in.Title {
-			return &mc, nil
-		}
-		return nil, nil
+	mc, err := c.FindContactByName(ctx, in.Name)
+	if err != nil || mc == nil {
+		return nil, err
+	}
+	if strings.EqualFold(mc.EmailAddress, in.EmailAddress) && mc.Title == in.Title {
+		return mc, nil
 	}
 	return nil, nil
 }
@@ -121,9 +116,9 @@ func (c *Client) findAddedContact(ctx context.Context, in AddMessageContactInput
 // sent. MessageTypes, when sent, replaces the whole list. A new email
 // address or phone number stays pending until verified.
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-updatemessagecontact
-func (c *Client) UpdateMessageContact(ctx context.Context, in UpdateMessageContactInput) (string, error) {
+func (c *Client) UpdateMessageContact(ctx context.Context, in UpdateMessageContactInput) error {
 	if in.ContactID == "" {
-		return "", errNoContactID(actionUpdate)
+		return errNoContactID(actionUpdate)
 	}
 	q := url.Values{}
 	q.Set("ContactId", in.ContactID)
@@ -138,11 +133,8 @@ func (c *Client) UpdateMessageContact(ctx context.Context, in UpdateMessageConta
 		}
 	}
 	flatten(q, "MessageTypes", in.MessageTypes)
-	r, _, err := write[requestIDReply](ctx, c, actionUpdate, q)
-	if err != nil {
-		return "", err
-	}
-	return r.RequestID, nil
+	_, _, err := write[requestIDReply](ctx, c, actionUpdate, q)
+	return err
 }
 
 // GetMessageContact reads one contact. A missing contact is an error that
@@ -286,42 +278,30 @@ func (c *Client) sendVerification(ctx context.Context, action, contactID, param,
 // AssociateMembers binds the contact to up to five objects: the resource
 // directory root (rd-…), folders (fd-…) or member account IDs.
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-associatemembers
-func (c *Client) AssociateMembers(ctx context.Context, contactID string, members []string) ([]MemberBinding, error) {
+func (c *Client) AssociateMembers(ctx context.Context, contactID string, members []string) error {
 	return c.bindMembers(ctx, actionAssociate, contactID, members)
 }
 
 // DisassociateMembers unbinds the contact from up to five objects.
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-disassociatemembers
-func (c *Client) DisassociateMembers(ctx context.Context, contactID string, members []string) ([]MemberBinding, error) {
+func (c *Client) DisassociateMembers(ctx context.Context, contactID string, members []string) error {
 	return c.bindMembers(ctx, actionDisassociate, contactID, members)
 }
 
-func (c *Client) bindMembers(ctx context.Context, action, contactID string, members []string) ([]MemberBinding, error) {
+func (c *Client) bindMembers(ctx context.Context, action, contactID string, members []string) error {
 	if contactID == "" {
-		return nil, errNoContactID(action)
+		return errNoContactID(action)
 	}
 	if len(members) == 0 {
-		return nil, fmt.Errorf("%s: at least one member is required", action)
+		return fmt.Errorf("%s: at least one member is required", action)
 	}
 	q := url.Values{}
 	q.Set("ContactId", contactID)
 	flatten(q, "Members", members)
-	r, _, err := write[struct {
-		RequestID string `json:"RequestId"`
-		Members   []struct {
-			ContactID  string `json:"ContactId"`
-			MemberID   string `json:"MemberId"`
-			ModifyDate string `json:"ModifyDate"`
-		} `json:"Members"`
-	}](ctx, c, action, q)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]MemberBinding, 0, len(r.Members))
-	for _, m := range r.Members {
-		out = append(out, MemberBinding{ContactID: m.ContactID, MemberID: m.MemberID, ModifyDate: m.ModifyDate})
-	}
-	return out, nil
+	// The reply lists the bindings (ContactId, MemberId, ModifyDate); a read
+	// shows them as the contact's Members, so the client keeps only success.
+	_, _, err := write[requestIDReply](ctx, c, action, q)
+	return err
 }
 
 // CancelMessageContactUpdate drops the pending email address and/or phone

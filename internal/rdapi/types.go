@@ -112,13 +112,6 @@ type DeletionFailReason struct {
 	MessageTypes []string
 }
 
-// MemberBinding is one entry of the AssociateMembers/DisassociateMembers reply.
-type MemberBinding struct {
-	ContactID  string
-	MemberID   string
-	ModifyDate string
-}
-
 // CancelMessageContactUpdateInput is the request of CancelMessageContactUpdate.
 // Set the pending target(s) to drop; "" is not sent.
 type CancelMessageContactUpdateInput struct {
