@@ -29,21 +29,8 @@ type outcome struct {
 // does), retrying as retryableReply and retryableTransport allow, and
 // decodes a 2xx JSON reply into T. It is the one path every operation uses.
 func call[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
-	x := &exchange{c: c, action: action}
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.http,
-		Logger:       nil, // events go to Options.Logger, with each request's ctx
-		RetryWaitMin: c.retryWaitMin,
-		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     c.retryMax,
-		CheckRetry:   x.checkRetry,
-		Backoff:      x.backoff,
-		// The last reply, retryable or not, reaches the decoder below.
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: x.requestHook,
-	}
-
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.endpoint.String()+"?"+canonicalQuery(params), nil)
+	x := &exchange{action: action}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, exchangeKey{}, x), http.MethodPost, c.endpoint.String()+"?"+canonicalQuery(params), nil)
 	if err != nil {
 		return nil, outcome{}, fmt.Errorf("%s: building request: %w", action, err)
 	}
@@ -52,7 +39,7 @@ func call[T any](ctx context.Context, c *Client, action string, params url.Value
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 
-	resp, err := rc.Do(req)
+	resp, err := c.retry.Do(req)
 	out := outcome{ambiguous: x.ambiguous, attempts: x.attempt}
 	if resp != nil {
 		defer func() {
@@ -64,14 +51,7 @@ func call[T any](ctx context.Context, c *Client, action string, params url.Value
 		return nil, out, x.wrapFailure(err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		apiErr := decodeError(action, resp)
-		if x.stopped != "" && x.attempt > 1 {
-			return nil, out, fmt.Errorf("giving up after %d attempts (%s): %w", x.attempt, x.stopped, apiErr)
-		}
-		if x.stopped != "" {
-			return nil, out, fmt.Errorf("giving up (%s): %w", x.stopped, apiErr)
-		}
-		return nil, out, apiErr
+		return nil, out, x.giveUp(decodeError(action, resp))
 	}
 
 	body, truncated, err := readBounded(resp.Body, maxReplyBody)
@@ -99,12 +79,8 @@ func (x *exchange) wrapFailure(err error) error {
 	switch {
 	case ctxErr && x.last != nil && !errors.Is(x.last, context.Canceled) && !errors.Is(x.last, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w after %d attempt(s); last failure: %w", x.action, err, x.attempt, x.last)
-	case x.stopped != "" && x.attempt > 1:
-		return fmt.Errorf("%s: giving up after %d attempts (%s): %w", x.action, x.attempt, x.stopped, err)
-	case x.stopped != "":
-		return fmt.Errorf("%s: giving up (%s): %w", x.action, x.stopped, err)
 	default:
-		return fmt.Errorf("%s: %w", x.action, err)
+		return fmt.Errorf("%s: %w", x.action, x.giveUp(err))
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // APIVersion is the ResourceDirectoryMaster API version the client speaks.
@@ -145,6 +146,7 @@ func (ev LogEvent) Throttled() bool { return throttledReply(ev.StatusCode, ev.Co
 type Client struct {
 	endpoint  *url.URL
 	http      *http.Client
+	retry     *retryablehttp.Client // built once from http by newRetryClient
 	userAgent string
 
 	retryMax     int
@@ -255,6 +257,7 @@ func New(o Options) (*Client, error) {
 		// hand the 3xx to the decoder instead.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	c.retry = c.newRetryClient()
 	return c, nil
 }
 

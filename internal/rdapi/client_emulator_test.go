@@ -301,7 +301,7 @@ func TestEmulator_retries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.action+"/"+tt.code, func(t *testing.T) {
 			emu := emulator.NewServer(t)
-			c := newClient(t, emu)
+			c := newClient(t, emu, rdapi.SkipWaits)
 			id := mustAdd(t, c, addInput("tom"))
 			emu.ResetStats()
 			emu.FailNext(tt.action, tt.code, tt.failures)

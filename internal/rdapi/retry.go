@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -57,13 +58,21 @@ func mayHaveReachedServer(err error) bool {
 	return true
 }
 
-// backoff returns the wait before retry number retry (1 for the first
-// retry). The exponential ceiling grows from waitMin, capped at waitMax.
-// Without a server hint the wait is jittered over [waitMin/2, ceiling]. A
-// server hint (when the quota window reopens) is honoured even below waitMin,
-// plus jitter over [0, ceiling]: many callers throttled at once are all told
-// the same instant, and only a few tokens are free then, so they must spread
-// out rather than collide again until their retries run out.
+// retryWait returns the wait before retry number retry (1 for the first
+// retry) after a reply with header h (nil after a transport error): a pure
+// function of the reply and the attempt, given the client's jitter source
+// and clock. The exponential ceiling grows from RetryWaitMin, capped at
+// RetryWaitMax. Without a server hint the wait is jittered over
+// [RetryWaitMin/2, ceiling]. A server hint (when the quota window reopens) is
+// honoured even below RetryWaitMin, plus jitter over [0, ceiling]: many
+// callers throttled at once are all told the same instant, and only a few
+// tokens are free then, so they must spread out rather than collide again
+// until their retries run out.
+func (c *Client) retryWait(retry int, h http.Header) time.Duration {
+	return backoff(c.retryWaitMin, c.retryWaitMax, retry, serverHint(h, c.now()), c.jitter)
+}
+
+// backoff is retryWait's arithmetic, given the server's hint (0 for none).
 func backoff(waitMin, waitMax time.Duration, retry int, hint time.Duration, jitter func(int64) int64) time.Duration {
 	ceiling := waitMax
 	if retry <= 62 {
@@ -117,11 +126,31 @@ func timeLeft(v string) time.Duration {
 	return 0
 }
 
-// exchange is the state of one API call across its attempts. go-retryablehttp
-// runs the attempts of a call sequentially on the caller's goroutine, so the
-// hooks below need no locking.
+// newRetryClient is the client's one retryablehttp.Client (go-tfe's
+// arrangement): checkRetry classifies every attempt and chooses the wait,
+// prepareRetry waits with the client's sleeper (so retryablehttp's own timer
+// waits for nothing), and the last reply, retryable or not, reaches call's
+// one decoder.
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:     c.http,
+		Logger:         nil, // events go to Options.Logger, with each request's ctx
+		RetryWaitMin:   c.retryWaitMin,
+		RetryWaitMax:   c.retryWaitMax,
+		RetryMax:       c.retryMax,
+		CheckRetry:     c.checkRetry,
+		Backoff:        func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		PrepareRetry:   c.prepareRetry,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: c.requestHook,
+	}
+}
+
+// exchange is the state of one API call across its attempts; call puts it
+// in the request's context. go-retryablehttp runs the attempts of a call
+// sequentially on the caller's goroutine, so the hooks below need no
+// locking.
 type exchange struct {
-	c      *Client
 	action string
 
 	attempt int       // 1-based number of the attempt in flight
@@ -138,25 +167,39 @@ type exchange struct {
 	stopped string
 }
 
-func (x *exchange) requestHook(_ retryablehttp.Logger, _ *http.Request, retry int) {
+type exchangeKey struct{}
+
+// exchangeOf returns the exchange call put in ctx.
+func exchangeOf(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	if x == nil {
+		panic("rdapi: request without an exchange; send it through call")
+	}
+	return x
+}
+
+func (c *Client) requestHook(_ retryablehttp.Logger, req *http.Request, retry int) {
+	x := exchangeOf(req.Context())
 	x.attempt = retry + 1
 	x.started = time.Now()
 }
 
-func (x *exchange) backoff(time.Duration, time.Duration, int, *http.Response) time.Duration {
-	return x.wait
+// prepareRetry waits the pause checkRetry chose before the next attempt.
+func (c *Client) prepareRetry(req *http.Request) error {
+	return c.sleep(req.Context(), exchangeOf(req.Context()).wait)
 }
 
 // checkRetry classifies an attempt, chooses the wait before the next one and
 // emits the attempt's LogEvent with the request's context.
-func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	x := exchangeOf(ctx)
 	ev := LogEvent{Action: x.action, Attempt: x.attempt, Duration: time.Since(x.started)}
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		ev.Err = ctxErr
-		x.emit(ctx, ev)
+		c.emit(ctx, x, ev)
 		return false, ctxErr
 	}
 
@@ -182,9 +225,9 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 		}
 	}
 
-	if retry && x.attempt > x.c.retryMax {
+	if retry && x.attempt > c.retryMax {
 		retry = false
-		if x.c.retryMax > 0 {
+		if c.retryMax > 0 {
 			x.stopped = "retries exhausted"
 		}
 	}
@@ -193,7 +236,7 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 		if resp != nil {
 			h = resp.Header
 		}
-		x.wait = backoff(x.c.retryWaitMin, x.c.retryWaitMax, x.attempt, serverHint(h, x.c.now()), x.c.jitter)
+		x.wait = c.retryWait(x.attempt, h)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= x.wait {
 			// Sleeping into the deadline would only turn the API's answer
 			// into "context deadline exceeded"; stop now and report it.
@@ -204,16 +247,29 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	if retry {
 		ev.Retrying, ev.Wait = true, x.wait
 	}
-	x.emit(ctx, ev)
+	c.emit(ctx, x, ev)
 	return retry, nil
 }
 
-func (x *exchange) emit(ctx context.Context, ev LogEvent) {
-	if x.c.logger != nil {
-		x.c.logger(ctx, ev)
+func (c *Client) emit(ctx context.Context, x *exchange, ev LogEvent) {
+	if c.logger != nil {
+		c.logger(ctx, ev)
 	}
-	if x.c.afterAttempt != nil {
-		x.c.afterAttempt(x, ev)
+	if c.afterAttempt != nil {
+		c.afterAttempt(x, ev)
+	}
+}
+
+// giveUp words the failure of a call whose retries stopped although its
+// last failure was retryable: the one place that says "giving up".
+func (x *exchange) giveUp(err error) error {
+	switch {
+	case x.stopped == "":
+		return err
+	case x.attempt > 1:
+		return fmt.Errorf("giving up after %d attempts (%s): %w", x.attempt, x.stopped, err)
+	default:
+		return fmt.Errorf("giving up (%s): %w", x.stopped, err)
 	}
 }
 

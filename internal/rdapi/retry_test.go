@@ -124,8 +124,8 @@ func TestCheckRetry_matrix(t *testing.T) {
 			name += "_transport"
 		}
 		t.Run(name, func(t *testing.T) {
-			x := &exchange{c: c, action: tt.action, attempt: 1, started: time.Now()}
-			got, err := x.checkRetry(context.Background(), tt.resp, tt.err)
+			x := &exchange{action: tt.action, attempt: 1, started: time.Now()}
+			got, err := c.checkRetry(inExchange(context.Background(), x), tt.resp, tt.err)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,22 +146,22 @@ func TestCheckRetry_matrix(t *testing.T) {
 	t.Run("context ends first", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		x := &exchange{c: c, action: actionGet, attempt: 1}
-		got, err := x.checkRetry(ctx, reply(503, ""), nil)
+		x := &exchange{action: actionGet, attempt: 1}
+		got, err := c.checkRetry(inExchange(ctx, x), reply(503, ""), nil)
 		if got || !errors.Is(err, context.Canceled) {
 			t.Errorf("checkRetry = %v, %v; want false, context.Canceled", got, err)
 		}
 	})
 	t.Run("exhausted", func(t *testing.T) {
-		x := &exchange{c: c, action: actionGet, attempt: c.retryMax + 1}
-		if got, _ := x.checkRetry(context.Background(), reply(503, ""), nil); got {
+		x := &exchange{action: actionGet, attempt: c.retryMax + 1}
+		if got, _ := c.checkRetry(inExchange(context.Background(), x), reply(503, ""), nil); got {
 			t.Error("retried past retryMax")
 		}
 	})
 	t.Run("restores body", func(t *testing.T) {
-		x := &exchange{c: c, action: actionGet, attempt: 1}
+		x := &exchange{action: actionGet, attempt: 1}
 		r := reply(400, "InvalidParameter.ContactId")
-		_, _ = x.checkRetry(context.Background(), r, nil)
+		_, _ = c.checkRetry(inExchange(context.Background(), x), r, nil)
 		if e := decodeError(actionGet, r); e.Code != "InvalidParameter.ContactId" {
 			t.Errorf("decoded after peek: %+v", e)
 		}
