@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -45,39 +44,30 @@ func (d *messageContactDataSource) Metadata(_ context.Context, req datasource.Me
 }
 
 func (d *messageContactDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := contactDataSourceAttributes()
+	attributes["id"] = schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: descContactID + " Set it to look the contact up by ID (exactly one of `id` and `name`).",
+		Validators: []validator.String{
+			stringvalidator.RegexMatches(contactIDPattern, bindingContactIDRule),
+		},
+	}
+	attributes["name"] = schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: descName + " Set it to look the contact up by name (exactly one of `id` and `name`).",
+		Validators: []validator.String{
+			stringvalidator.RegexMatches(contactNamePattern,
+				"must be 2 to 12 characters, English letters or Chinese characters only, as contact names are"),
+		},
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one message contact of the resource directory, found by `id` or by `name` " +
 			"(set exactly one). Reading fails when no contact matches.\n\n" +
 			"`email_address` and `phone_number` are the values last submitted, even while they await " +
 			"verification; `pending_email_address` and `pending_phone_number` show what still awaits it.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: descContactID + " Set it to look the contact up by ID (exactly one of `id` and `name`).",
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(contactIDPattern, bindingContactIDRule),
-				},
-			},
-			"name": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				MarkdownDescription: descName + " Set it to look the contact up by name (exactly one of `id` and `name`).",
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(contactNamePattern,
-						"must be 2 to 12 characters, English letters or Chinese characters only, as contact names are"),
-				},
-			},
-			"email_address":         schema.StringAttribute{Computed: true, MarkdownDescription: descEmail},
-			"phone_number":          schema.StringAttribute{Computed: true, MarkdownDescription: descPhone + " Null when the contact has none."},
-			"title":                 schema.StringAttribute{Computed: true, MarkdownDescription: descTitle},
-			"message_types":         schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: descMessageTypes},
-			"status":                schema.StringAttribute{Computed: true, MarkdownDescription: descStatus},
-			"pending_email_address": schema.StringAttribute{Computed: true, MarkdownDescription: descPendingEmail},
-			"pending_phone_number":  schema.StringAttribute{Computed: true, MarkdownDescription: descPendingPhone},
-			"members":               schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: descMembers},
-			"create_date":           schema.StringAttribute{Computed: true, MarkdownDescription: descCreateDate},
-		},
+		Attributes: attributes,
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx),
 		},

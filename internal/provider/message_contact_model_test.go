@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
@@ -45,6 +46,18 @@ func sortedKeys[V any](m map[string]V) []string {
 			}
 		}
 	})
+}
+
+// resourceModels maps every resource to the model of its state.
+var resourceModels = map[string]reflect.Type{
+	"resourcedirectory_message_contact":         reflect.TypeFor[messageContactResourceModel](),
+	"resourcedirectory_message_contact_binding": reflect.TypeFor[messageContactBindingModel](),
+}
+
+// dataSourceModels maps every data source to the model its Read fills.
+var dataSourceModels = map[string]reflect.Type{
+	"resourcedirectory_message_contact":  reflect.TypeFor[messageContactDataSourceModel](),
+	"resourcedirectory_message_contacts": reflect.TypeFor[messageContactsDataSourceModel](),
 }
 
 func TestSchemaModelParity(t *testing.T) {
@@ -83,6 +96,71 @@ func TestSchemaModelParity(t *testing.T) {
 		}
 		if got, want := a.GetType(), messageContactAttrTypes()[name]; !got.Equal(want) {
 			t.Errorf("attribute %s: schema type %s, messageContactAttrTypes %s", name, got, want)
+		}
+	}
+
+	// Every resource: its schema matches its model, with descriptions.
+	for _, newRes := range New("test")().Resources(ctx) {
+		res := newRes()
+		var md resource.MetadataResponse
+		res.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "resourcedirectory"}, &md)
+		var sr resource.SchemaResponse
+		res.Schema(ctx, resource.SchemaRequest{}, &sr)
+		if d := sr.Schema.ValidateImplementation(ctx); sr.Diagnostics.HasError() || d.HasError() {
+			t.Fatalf("%s schema: %v %v", md.TypeName, sr.Diagnostics, d)
+		}
+		model, ok := resourceModels[md.TypeName]
+		if !ok {
+			t.Errorf("resource %s: no model type registered in resourceModels", md.TypeName)
+			continue
+		}
+		names := append(sortedKeys(sr.Schema.Attributes), sortedKeys(sr.Schema.Blocks)...)
+		slices.Sort(names)
+		if diff := cmp.Diff(names, tfsdkTags(model)); diff != "" {
+			t.Errorf("%s schema vs %s (-schema +model):\n%s", md.TypeName, model, diff)
+		}
+		for name, a := range sr.Schema.Attributes {
+			if a.GetMarkdownDescription() == "" {
+				t.Errorf("%s attribute %s has no MarkdownDescription", md.TypeName, name)
+			}
+		}
+	}
+
+	// Every data source: its schema matches its model, the contact
+	// attributes have the shared types, and the plural data source's
+	// contacts are exactly messageContactModel.
+	for _, newDS := range New("test")().DataSources(ctx) {
+		ds := newDS()
+		var md datasource.MetadataResponse
+		ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "resourcedirectory"}, &md)
+		var sr datasource.SchemaResponse
+		ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
+		if d := sr.Schema.ValidateImplementation(ctx); sr.Diagnostics.HasError() || d.HasError() {
+			t.Fatalf("%s schema: %v %v", md.TypeName, sr.Diagnostics, d)
+		}
+		model, ok := dataSourceModels[md.TypeName]
+		if !ok {
+			t.Errorf("data source %s: no model type registered in dataSourceModels", md.TypeName)
+			continue
+		}
+		names := append(sortedKeys(sr.Schema.Attributes), sortedKeys(sr.Schema.Blocks)...)
+		slices.Sort(names)
+		if diff := cmp.Diff(names, tfsdkTags(model)); diff != "" {
+			t.Errorf("%s schema vs %s (-schema +model):\n%s", md.TypeName, model, diff)
+		}
+		for name, a := range sr.Schema.Attributes {
+			if a.GetMarkdownDescription() == "" {
+				t.Errorf("%s attribute %s has no MarkdownDescription", md.TypeName, name)
+			}
+			if want, shared := messageContactAttrTypes()[name]; shared && !a.GetType().Equal(want) {
+				t.Errorf("%s attribute %s: schema type %s, messageContactAttrTypes %s", md.TypeName, name, a.GetType(), want)
+			}
+		}
+		if contacts, ok := sr.Schema.Attributes["contacts"]; ok {
+			want := types.ListType{ElemType: types.ObjectType{AttrTypes: messageContactAttrTypes()}}
+			if !contacts.GetType().Equal(want) {
+				t.Errorf("%s contacts: type %s, want a list of messageContactAttrTypes", md.TypeName, contacts.GetType())
+			}
 		}
 	}
 
