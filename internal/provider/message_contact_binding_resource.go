@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -35,10 +34,6 @@ const (
 	bindingReadTimeout   = 5 * time.Minute
 	bindingDeleteTimeout = 10 * time.Minute
 )
-
-// memberIDPattern matches what a contact can be bound to: the resource
-// directory root ("rd-…"), a folder ("fd-…") or a 16-digit member account ID.
-var memberIDPattern = regexp.MustCompile(`^(?:rd-[A-Za-z0-9]+|fd-[A-Za-z0-9]+|[0-9]{16})$`)
 
 const (
 	bindingContactIDRule = "must be a message contact ID: \"c-\" followed by letters and digits"

@@ -73,3 +73,68 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// updateInput builds the UpdateMessageContact request from the difference
+// between plan and state, and names the changed arguments. Only what changed
+// is sent: resending an unchanged email address or phone number could
+// restart its verification.
+func updateInput(ctx context.Context, plan, state messageContactModel) (rdapi.UpdateMessageContactInput, []string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := rdapi.UpdateMessageContactInput{ContactID: state.ID.ValueString()}
+	var changed []string
+	if !plan.Name.Equal(state.Name) {
+		in.Name = plan.Name.ValueStringPointer()
+		changed = append(changed, "name")
+	}
+	if !plan.EmailAddress.Equal(state.EmailAddress) {
+		in.EmailAddress = plan.EmailAddress.ValueStringPointer()
+		changed = append(changed, "email_address")
+	}
+	if !plan.PhoneNumber.Equal(state.PhoneNumber) {
+		// NOTE: a removed phone_number is sent as an empty PhoneNumber, which
+		// clears the number.
+		phone := plan.PhoneNumber.ValueString()
+		in.PhoneNumber = &phone
+		changed = append(changed, "phone_number")
+	}
+	if !plan.Title.Equal(state.Title) {
+		in.Title = plan.Title.ValueStringPointer()
+		changed = append(changed, "title")
+	}
+	if !plan.MessageTypes.Equal(state.MessageTypes) {
+		mt, d := stringSet(ctx, plan.MessageTypes)
+		diags.Append(d...)
+		in.MessageTypes = mt
+		changed = append(changed, "message_types")
+	}
+	return in, changed, diags
+}
+
+// nullUnknowns replaces unknown computed values with null, so a partial
+// state can be saved.
+func (m *messageContactModel) nullUnknowns() {
+	for _, s := range []*types.String{&m.ID, &m.Status, &m.PendingEmailAddress, &m.PendingPhoneNumber, &m.CreateDate} {
+		if s.IsUnknown() {
+			*s = types.StringNull()
+		}
+	}
+	if m.Members.IsUnknown() {
+		m.Members = types.SetNull(types.StringType)
+	}
+}
+
+// keepKnownComputed restores the computed values that planned knew.
+func (m *messageContactModel) keepKnownComputed(planned messageContactModel) {
+	keep := func(dst *types.String, p types.String) {
+		if !p.IsUnknown() {
+			*dst = p
+		}
+	}
+	keep(&m.Status, planned.Status)
+	keep(&m.PendingEmailAddress, planned.PendingEmailAddress)
+	keep(&m.PendingPhoneNumber, planned.PendingPhoneNumber)
+	keep(&m.CreateDate, planned.CreateDate)
+	if !planned.Members.IsUnknown() {
+		m.Members = planned.Members
+	}
+}

@@ -346,42 +346,6 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
-// updateInput builds the UpdateMessageContact request from the difference
-// between plan and state, and names the changed arguments. Only what changed
-// is sent: resending an unchanged email address or phone number could
-// restart its verification.
-func updateInput(ctx context.Context, plan, state messageContactModel) (rdapi.UpdateMessageContactInput, []string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	in := rdapi.UpdateMessageContactInput{ContactID: state.ID.ValueString()}
-	var changed []string
-	if !plan.Name.Equal(state.Name) {
-		in.Name = plan.Name.ValueStringPointer()
-		changed = append(changed, "name")
-	}
-	if !plan.EmailAddress.Equal(state.EmailAddress) {
-		in.EmailAddress = plan.EmailAddress.ValueStringPointer()
-		changed = append(changed, "email_address")
-	}
-	if !plan.PhoneNumber.Equal(state.PhoneNumber) {
-		// NOTE: a removed phone_number is sent as an empty PhoneNumber, which
-		// clears the number.
-		phone := plan.PhoneNumber.ValueString()
-		in.PhoneNumber = &phone
-		changed = append(changed, "phone_number")
-	}
-	if !plan.Title.Equal(state.Title) {
-		in.Title = plan.Title.ValueStringPointer()
-		changed = append(changed, "title")
-	}
-	if !plan.MessageTypes.Equal(state.MessageTypes) {
-		mt, d := stringSet(ctx, plan.MessageTypes)
-		diags.Append(d...)
-		in.MessageTypes = mt
-		changed = append(changed, "message_types")
-	}
-	return in, changed, diags
-}
-
 func (r *messageContactResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state messageContactResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -525,35 +489,6 @@ func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.D
 	diags.AddAttributeError(path.Root("name"), "Message Contact Name Already Used", b.String())
 }
 
-// nullUnknowns replaces unknown computed values with null, so a partial
-// state can be saved.
-func (m *messageContactModel) nullUnknowns() {
-	for _, s := range []*types.String{&m.ID, &m.Status, &m.PendingEmailAddress, &m.PendingPhoneNumber, &m.CreateDate} {
-		if s.IsUnknown() {
-			*s = types.StringNull()
-		}
-	}
-	if m.Members.IsUnknown() {
-		m.Members = types.SetNull(types.StringType)
-	}
-}
-
-// keepKnownComputed restores the computed values that planned knew.
-func (m *messageContactModel) keepKnownComputed(planned messageContactModel) {
-	keep := func(dst *types.String, p types.String) {
-		if !p.IsUnknown() {
-			*dst = p
-		}
-	}
-	keep(&m.Status, planned.Status)
-	keep(&m.PendingEmailAddress, planned.PendingEmailAddress)
-	keep(&m.PendingPhoneNumber, planned.PendingPhoneNumber)
-	keep(&m.CreateDate, planned.CreateDate)
-	if !planned.Members.IsUnknown() {
-		m.Members = planned.Members
-	}
-}
-
 // setIdentity records the resource identity when the CLI supports it.
 func setIdentity(ctx context.Context, ident interface {
 	Set(context.Context, any) diag.Diagnostics
@@ -562,32 +497,4 @@ func setIdentity(ctx context.Context, ident interface {
 		return
 	}
 	diags.Append(ident.Set(ctx, messageContactIdentityModel{ID: types.StringValue(id)})...)
-}
-
-// verificationStateUnlessTargetsChange keeps the prior value of status and
-// the pending_* attributes in the plan unless email_address or phone_number
-// changes, in which case the API decides them and they are unknown.
-type verificationStateUnlessTargetsChange struct{}
-
-func (verificationStateUnlessTargetsChange) Description(context.Context) string {
-	return "The value stays the same unless email_address or phone_number changes."
-}
-
-func (m verificationStateUnlessTargetsChange) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (verificationStateUnlessTargetsChange) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.PlanValue.IsUnknown() {
-		return
-	}
-	for _, name := range []string{"email_address", "phone_number"} {
-		var planned, prior types.String
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
-		if resp.Diagnostics.HasError() || planned.IsUnknown() || !planned.Equal(prior) {
-			return
-		}
-	}
-	resp.PlanValue = req.StateValue
 }

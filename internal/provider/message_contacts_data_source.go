@@ -172,24 +172,3 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
-
-// regexSyntaxValidator checks that a string is a valid RE2 regular expression.
-type regexSyntaxValidator struct{}
-
-func (regexSyntaxValidator) Description(context.Context) string {
-	return "must be a valid regular expression (RE2 syntax)"
-}
-
-func (v regexSyntaxValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v regexSyntaxValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
-			fmt.Sprintf("%s %s: %s", req.Path, v.Description(ctx), err))
-	}
-}

@@ -261,7 +261,7 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		"credential_source": creds.source,
 	})
 
-	pd := &providerData{client: client, region: settings.region}
+	pd := &providerData{client: client}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
 	resp.ListResourceData = pd

@@ -11,9 +11,6 @@ import (
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
 	client *rdapi.Client
-	// region is the configured region; informational only, since the
-	// Resource Directory API has one endpoint per site.
-	region string
 }
 
 // configuredFrom unpacks ProviderData. It reports false (and adds nothing)

@@ -80,3 +80,28 @@ func (v phoneValidator) ValidateString(ctx context.Context, req validator.String
 				"86-13800138000, got %q.", req.Path, s))
 	}
 }
+
+// regexSyntaxValidator checks that a string is a valid RE2 regular expression.
+type regexSyntaxValidator struct{}
+
+func (regexSyntaxValidator) Description(context.Context) string {
+	return "must be a valid regular expression (RE2 syntax)"
+}
+
+func (v regexSyntaxValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v regexSyntaxValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Regular Expression",
+			fmt.Sprintf("%s %s: %s", req.Path, v.Description(ctx), err))
+	}
+}
+
+// memberIDPattern matches what a contact can be bound to: the resource
+// directory root ("rd-…"), a folder ("fd-…") or a 16-digit member account ID.
+var memberIDPattern = regexp.MustCompile(`^(?:rd-[A-Za-z0-9]+|fd-[A-Za-z0-9]+|[0-9]{16})$`)
