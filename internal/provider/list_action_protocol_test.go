@@ -248,6 +248,7 @@ func wantDiag(t *testing.T, diags []*tfprotov6.Diagnostic, severity tfprotov6.Di
 }
 
 func TestMessageContactListResource_protocol(t *testing.T) {
+	t.Parallel()
 	env := newProtoEnv(t)
 	alice := env.seed(t, "Alice", "alice@example.com", "")
 	env.verify(t, alice, "alice@example.com")
@@ -366,6 +367,7 @@ func TestMessageContactListResource_protocol(t *testing.T) {
 // that identity, in both read modes, so that `terraform query
 // -generate-config-out` writes configuration whose plan is empty.
 func TestMessageContactListResource_resourceMatchesRead(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
 		t.Run(mode.String(), func(t *testing.T) {
 			env := newProtoEnv(t, emulator.WithSettings(func(s *emulator.Settings) { s.ReadMode = mode }))
@@ -423,6 +425,7 @@ func TestMessageContactListResource_resourceMatchesRead(t *testing.T) {
 }
 
 func TestSendVerificationAction_protocol(t *testing.T) {
+	t.Parallel()
 	env := newProtoEnv(t, emulator.WithSettings(func(s *emulator.Settings) { s.DailySendLimit = 3 }))
 	both := env.seed(t, "Both", "both@example.com", "86-13800000004")
 	done := env.seed(t, "Done", "done@example.com", "")
@@ -530,6 +533,7 @@ func TestSendVerificationAction_protocol(t *testing.T) {
 }
 
 func TestCancelPendingUpdateAction_protocol(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
 		t.Run(mode.String(), func(t *testing.T) {
 			env := newProtoEnv(t, emulator.WithSettings(func(s *emulator.Settings) { s.ReadMode = mode }))
@@ -613,6 +617,7 @@ func TestCancelPendingUpdateAction_protocol(t *testing.T) {
 // TestActions_invalidContactID checks that the API's verdict on a contact ID
 // lands on contact_id, in both actions.
 func TestActions_invalidContactID(t *testing.T) {
+	t.Parallel()
 	env := newProtoEnv(t)
 	for _, typ := range []string{sendVerificationType, cancelUpdateType} {
 		_, diags := env.invoke(t, typ, map[string]tftypes.Value{"contact_id": str("c-short")})

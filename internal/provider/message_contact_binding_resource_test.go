@@ -154,6 +154,7 @@ func withRequiredProvider(config string) string {
 }
 
 func TestMessageContactBindingResource_lifecycle(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	dir := env.directory()
 	c := newContact("test")
@@ -254,6 +255,7 @@ func TestMessageContactBindingResource_lifecycle(t *testing.T) {
 }
 
 func TestMessageContactBindingResource_invalidArguments(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	badContact := diagText("contact_id must be a message contact ID")
 	badMember := diagText("member_id must be the resource directory root ID (rd-…), a folder ID (fd-…) or a 16-digit member account ID")
@@ -285,6 +287,7 @@ func TestMessageContactBindingResource_invalidArguments(t *testing.T) {
 }
 
 func TestMessageContactBindingResource_apiErrors(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MaxMembersPerContact = 1 }))
 	env.requireEmulator("caps the bindings per contact at one")
 	c := newContact("test")
@@ -315,6 +318,7 @@ func TestMessageContactBindingResource_apiErrors(t *testing.T) {
 }
 
 func TestMessageContactBindingResource_importErrors(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	dir := env.directory()
 	c := newContact("test")
@@ -413,6 +417,7 @@ func largeDirectory() (emulator.Directory, []string) {
 }
 
 func TestMessageContactBindingResource_parallel(t *testing.T) {
+	t.Parallel()
 	const n = 12
 	dir, ids := largeDirectory()
 	opts := []emulator.Option{
@@ -423,6 +428,7 @@ func TestMessageContactBindingResource_parallel(t *testing.T) {
 	}
 
 	t.Run("one contact", func(t *testing.T) {
+		t.Parallel()
 		env := newTestEnv(t, opts...)
 		env.requireEmulator("uses a custom directory and injected conflicts")
 		// Conflicts that the provider must ride out, whatever its own
@@ -471,6 +477,7 @@ func TestMessageContactBindingResource_parallel(t *testing.T) {
 	})
 
 	t.Run("many contacts", func(t *testing.T) {
+		t.Parallel()
 		env := newTestEnv(t, opts...)
 		env.requireEmulator("uses a custom directory and injected conflicts")
 		env.emulated().FailNext("AssociateMembers", rdapi.CodeConcurrentCall, 3)
@@ -509,6 +516,7 @@ func TestMessageContactBindingResource_parallel(t *testing.T) {
 }
 
 func TestMessageContactBindingResource_timeouts(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator("injects endless failures")
 	c := newContact("test")
@@ -546,6 +554,7 @@ func TestMessageContactBindingResource_timeouts(t *testing.T) {
 }
 
 func TestMessageContactBindingResource_readAndDeleteTimeouts(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator("injects endless failures")
 	const timeouts = "  timeouts {\n    read   = \"2s\"\n    delete = \"2s\"\n  }"

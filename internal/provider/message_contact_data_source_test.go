@@ -78,6 +78,7 @@ func expectContactData(addr string, c contactHCL, status, pendingEmail, pendingP
 }
 
 func TestMessageContactDataSource_byIDAndName(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		dir := env.directory()
 		c := newContact("test")
@@ -139,6 +140,7 @@ func (e *testEnv) pendingPhoneAfterVerify(phone string) string {
 }
 
 func TestMessageContactDataSource_invalidArguments(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	step := func(filter string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
@@ -162,6 +164,7 @@ func TestMessageContactDataSource_invalidArguments(t *testing.T) {
 }
 
 func TestMessageContactDataSource_notFound(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	c := newContact("test")
 	resource.UnitTest(t, resource.TestCase{

@@ -98,6 +98,7 @@ func (e *testEnv) expectSends(email, phone int) resource.TestCheckFunc {
 }
 
 func TestMessageContactResource_lifecycle(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		c.phone = phoneA
@@ -174,6 +175,7 @@ func TestMessageContactResource_lifecycle(t *testing.T) {
 var identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 
 func TestMessageContactResource_identity(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		addr := c.addr()
@@ -214,6 +216,7 @@ func TestMessageContactResource_identity(t *testing.T) {
 }
 
 func TestMessageContactResource_pendingVerification(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		c.phone = phoneA
@@ -323,6 +326,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 }
 
 func TestMessageContactResource_sendVerificationDisabled(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("counts verification sends")
 		c := newContact("test")
@@ -381,6 +385,7 @@ func (e expectChangedAttributes) CheckPlan(_ context.Context, req plancheck.Chec
 }
 
 func TestMessageContactResource_drift(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		c.phone = phoneA
@@ -471,6 +476,7 @@ func TestMessageContactResource_drift(t *testing.T) {
 }
 
 func TestMessageContactResource_sendLimit(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("needs a send limit the test can reach")
 		c := newContact("test")
@@ -496,6 +502,7 @@ func TestMessageContactResource_sendLimit(t *testing.T) {
 }
 
 func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		out, err := env.client.AddMessageContact(context.Background(), rdapi.AddMessageContactInput{
@@ -534,6 +541,7 @@ func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
 }
 
 func TestMessageContactResource_asyncDelete(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("controls asynchronous deletion")
 		c := newContact("test")
@@ -562,6 +570,7 @@ func TestMessageContactResource_asyncDelete(t *testing.T) {
 }
 
 func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("makes an asynchronous deletion fail")
 		c := newContact("test")
@@ -594,6 +603,7 @@ func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
 }
 
 func TestMessageContactResource_retainOnDestroy(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("checks that no asynchronous deletion is started")
 		c := newContact("test")
@@ -612,6 +622,7 @@ func TestMessageContactResource_retainOnDestroy(t *testing.T) {
 }
 
 func TestMessageContactResource_readAfterCreate(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("delays read-after-create")
 		c := newContact("test")
@@ -624,6 +635,7 @@ func TestMessageContactResource_readAfterCreate(t *testing.T) {
 }
 
 func TestMessageContactResource_throttlingRetried(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("injects throttling")
 		c := newContact("test")
@@ -654,6 +666,7 @@ func TestMessageContactResource_throttlingRetried(t *testing.T) {
 }
 
 func TestMessageContactResource_timeouts(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("injects endless failures")
 		c := newContact("test")
@@ -697,6 +710,7 @@ func TestMessageContactResource_timeouts(t *testing.T) {
 }
 
 func TestMessageContactResource_invalidInputs(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	c := newContact("test")
 	tests := []struct {
@@ -743,6 +757,7 @@ func TestMessageContactResource_invalidInputs(t *testing.T) {
 }
 
 func TestMessageContactResource_apiErrorOnArgument(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("injects the API's validation errors")
 		c := newContact("test")
@@ -771,6 +786,7 @@ func TestMessageContactResource_apiErrorOnArgument(t *testing.T) {
 }
 
 func TestMessageContactResource_createFailureKeepsID(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("hides a new contact from reads")
 		c := newContact("test")

@@ -91,6 +91,7 @@ func expectListedContact(addr string, i int, c contactHCL, status, pendingEmail,
 }
 
 func TestMessageContactsDataSource_filters(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		dir := env.directory()
 		// A suffix unique to this run keeps other contacts of a real
@@ -169,6 +170,7 @@ func TestMessageContactsDataSource_filters(t *testing.T) {
 }
 
 func TestMessageContactsDataSource_invalidArguments(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	step := func(arg, value string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{
@@ -191,6 +193,7 @@ func TestMessageContactsDataSource_invalidArguments(t *testing.T) {
 }
 
 func TestMessageContactsDataSource_unknownMember(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator("names a folder that only the emulator's directory lacks")
 	resource.UnitTest(t, resource.TestCase{

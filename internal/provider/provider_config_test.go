@@ -32,6 +32,7 @@ func clearCredentialEnv(t *testing.T) {
 }
 
 func TestProvider_invalidConfig(t *testing.T) {
+	t.Parallel()
 	c := newContact("test")
 	withProvider := func(lines string) string {
 		return fmt.Sprintf("provider \"resourcedirectory\" {\n  access_key = \"a\"\n  secret_key = \"b\"\n%s\n}\n%s", lines, c)
@@ -94,6 +95,7 @@ func TestProvider_noCredentialsFound(t *testing.T) {
 }
 
 func TestProvider_unknownConfigValue(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	c := newContact("test")
 	resource.UnitTest(t, resource.TestCase{
@@ -139,6 +141,7 @@ func TestProvider_profileCredentials(t *testing.T) {
 }
 
 func TestProvider_stsCredentials(t *testing.T) {
+	t.Parallel()
 	const id, secret, token = "sts-key-id", "sts-key-secret", "sts-security-token"
 	env := newTestEnv(t, emulator.WithSTSCredential(id, secret, token))
 	env.requireEmulator("issues an STS credential")
@@ -194,6 +197,7 @@ func TestLogAPIEventLevels(t *testing.T) {
 }
 
 func TestProvider_maxRetriesZeroDisablesRetries(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator("injects throttling")
 	c := newContact("test")

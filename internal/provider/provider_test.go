@@ -95,6 +95,7 @@ func forEachReadMode(t *testing.T, f func(t *testing.T, env *testEnv), opts ...e
 		{"verified+sorted", emulator.ReadVerified, emulator.MessageTypesSorted},
 	} {
 		t.Run(v.name, func(t *testing.T) {
+			t.Parallel() // each variant has its own emulator
 			env := newTestEnv(t, append(slices.Clone(opts), emulator.WithSettings(func(cfg *emulator.Settings) {
 				cfg.ReadMode, cfg.MessageTypesOrder = v.mode, v.order
 			}))...)
