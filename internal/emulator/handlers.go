@@ -63,33 +63,44 @@ func (e *Emulator) mutable(id string, now time.Time) (*contact, *apiError) {
 	return c, nil
 }
 
-func (e *Emulator) addMessageContact(c *call) (any, *apiError) {
-	p := c.params
-	name, _ := lookup(p, "Name")
-	if name == "" {
-		return nil, fail(codeMissingName)
-	}
-	if aerr := validateName(name); aerr != nil {
-		return nil, aerr
-	}
-	email, _ := lookup(p, "EmailAddress")
-	if email == "" {
-		return nil, fail(codeMissingEmail)
-	}
-	if aerr := validateEmail(email); aerr != nil {
-		return nil, aerr
-	}
-	phone, _ := lookup(p, "PhoneNumber")
-	if phone != "" {
-		if aerr := validatePhone(phone); aerr != nil {
+// contactParams are the string parameters of Add and Update, in the order
+// they are checked: a validator, and the code Add answers without one
+// (empty for optional ones).
+var contactParams = []struct {
+	name     string
+	validate func(string) *apiError
+	missing  code
+}{
+	{"Name", validateName, codeMissingName},
+	{"EmailAddress", validateEmail, codeMissingEmail},
+	{"PhoneNumber", validatePhone, ""},
+	{"Title", validateTitle, codeMissingTitle},
+}
+
+// contactValues reads and validates contactParams; with required (Add),
+// an absent or empty required one is an error.
+func contactValues(p url.Values, required bool) (map[string]string, *apiError) {
+	vals := make(map[string]string, len(contactParams))
+	for _, cp := range contactParams {
+		v, _ := lookup(p, cp.name)
+		if v == "" {
+			if required && cp.missing != "" {
+				return nil, fail(cp.missing)
+			}
+			continue
+		}
+		if aerr := cp.validate(v); aerr != nil {
 			return nil, aerr
 		}
+		vals[cp.name] = v
 	}
-	title, _ := lookup(p, "Title")
-	if title == "" {
-		return nil, fail(codeMissingTitle)
-	}
-	if aerr := validateTitle(title); aerr != nil {
+	return vals, nil
+}
+
+func (e *Emulator) addMessageContact(c *call) (any, *apiError) {
+	p := c.params
+	vals, aerr := contactValues(p, true)
+	if aerr != nil {
 		return nil, aerr
 	}
 	types, present, aerr := messageTypesParam(p)
@@ -99,10 +110,10 @@ func (e *Emulator) addMessageContact(c *call) (any, *apiError) {
 	if !present {
 		return nil, fail(codeMissingMessageTypes)
 	}
-	if e.store.nameTaken(name, "") {
+	if e.store.nameTaken(vals["Name"], "") {
 		return nil, fail(codeNameAlreadyUsed)
 	}
-	ct := e.store.add(name, title, types, email, phone, c.now)
+	ct := e.store.add(vals["Name"], vals["Title"], types, vals["EmailAddress"], vals["PhoneNumber"], c.now)
 	out := addContactResponse{RequestID: c.requestID}
 	out.Contact.ContactID = ct.id
 	out.Contact.CreateDate = apiDate(ct.created)
@@ -115,30 +126,12 @@ func (e *Emulator) updateMessageContact(c *call) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	name, _ := lookup(p, "Name")
-	if name != "" {
-		if aerr := validateName(name); aerr != nil {
-			return nil, aerr
-		}
+	vals, aerr := contactValues(p, false)
+	if aerr != nil {
+		return nil, aerr
 	}
-	email, _ := lookup(p, "EmailAddress")
-	if email != "" {
-		if aerr := validateEmail(email); aerr != nil {
-			return nil, aerr
-		}
-	}
-	phone, phoneSent := lookup(p, "PhoneNumber")
-	if phone != "" {
-		if aerr := validatePhone(phone); aerr != nil {
-			return nil, aerr
-		}
-	}
-	title, _ := lookup(p, "Title")
-	if title != "" {
-		if aerr := validateTitle(title); aerr != nil {
-			return nil, aerr
-		}
-	}
+	name, email, phone, title := vals["Name"], vals["EmailAddress"], vals["PhoneNumber"], vals["Title"]
+	_, phoneSent := lookup(p, "PhoneNumber")
 	types, typesSent, aerr := messageTypesParam(p)
 	if aerr != nil {
 		return nil, aerr
