@@ -326,19 +326,29 @@ func (e *Emulator) sendPhoneVerification(c *call) (any, *apiError) {
 	return e.sendVerification(c, false)
 }
 
-func (e *Emulator) associateMembers(c *call) (any, *apiError) {
+// membersCall reads the contact and the members of Associate/Disassociate.
+func (e *Emulator) membersCall(c *call) (*contact, []string, *apiError) {
 	id, aerr := contactIDParam(c.params)
 	if aerr != nil {
-		return nil, aerr
+		return nil, nil, aerr
 	}
 	members, aerr := membersParam(c.params, e.cfg.directory)
 	if aerr != nil {
-		return nil, aerr
+		return nil, nil, aerr
 	}
 	ct, aerr := e.mutable(id, c.now)
 	if aerr != nil {
+		return nil, nil, aerr
+	}
+	return ct, members, nil
+}
+
+func (e *Emulator) associateMembers(c *call) (any, *apiError) {
+	ct, members, aerr := e.membersCall(c)
+	if aerr != nil {
 		return nil, aerr
 	}
+	id := ct.id
 	added := 0
 	for _, m := range members {
 		if _, ok := ct.binding(m); !ok {
@@ -356,18 +366,11 @@ func (e *Emulator) associateMembers(c *call) (any, *apiError) {
 }
 
 func (e *Emulator) disassociateMembers(c *call) (any, *apiError) {
-	id, aerr := contactIDParam(c.params)
+	ct, members, aerr := e.membersCall(c)
 	if aerr != nil {
 		return nil, aerr
 	}
-	members, aerr := membersParam(c.params, e.cfg.directory)
-	if aerr != nil {
-		return nil, aerr
-	}
-	ct, aerr := e.mutable(id, c.now)
-	if aerr != nil {
-		return nil, aerr
-	}
+	id := ct.id
 	// Unbinding an object that is not bound succeeds without change
 	// (assumption).
 	e.store.unbind(ct, members)
