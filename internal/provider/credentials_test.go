@@ -3,49 +3,12 @@ package provider
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aliyun/credentials-go/credentials/providers"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
-
-// fakeEnv is a credentialEnv over a map and a home directory.
-func fakeEnv(home string, vars map[string]string) credentialEnv {
-	return credentialEnv{
-		getenv:  func(k string) string { return vars[k] },
-		homeDir: func() (string, error) { return home, nil },
-	}
-}
-
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
-
-const cliConfigJSON = `{
-  "current": "main",
-  "profiles": [
-    {"name": "main", "mode": "AK", "access_key_id": "id-main", "access_key_secret": "secret-main"},
-    {"name": "other", "mode": "AK", "access_key_id": "id-other", "access_key_secret": "secret-other"}
-  ]
-}`
-
-func credDiagText(d diag.Diagnostics) string {
-	var b strings.Builder
-	for _, x := range d {
-		b.WriteString(x.Summary() + ": " + x.Detail() + "\n")
-	}
-	return b.String()
-}
 
 func TestResolveCredentials(t *testing.T) {
 	home := t.TempDir()
@@ -226,20 +189,6 @@ func TestNoCredentialsDetailListsEverySource(t *testing.T) {
 		}
 	}
 }
-
-// stubProvider is a credentials-go provider with a fixed answer.
-type stubProvider struct {
-	cc    *providers.Credentials
-	err   error
-	calls int
-}
-
-func (s *stubProvider) GetCredentials() (*providers.Credentials, error) {
-	s.calls++
-	return s.cc, s.err
-}
-
-func (s *stubProvider) GetProviderName() string { return "stub" }
 
 func TestChainProviderSticksToTheFirstWorkingSource(t *testing.T) {
 	broken := &stubProvider{err: errors.New("no file")}

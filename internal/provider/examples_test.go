@@ -20,47 +20,6 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-const (
-	examplesDir     = "../../examples"
-	exampleContact  = contactType + ".example"
-	examplePlaceID  = "c-qL4HqKONzOM7abcd"
-	exampleContacts = "resources/" + contactType
-)
-
-// exampleContactInput mirrors examples/resources/.../resource.tf: the import
-// examples adopt a contact created with these values, and the import plans
-// are checked to be no-ops, so the two cannot drift apart silently.
-var exampleContactInput = rdapi.AddMessageContactInput{
-	Name:         "Ops",
-	EmailAddress: "ops@example.com",
-	PhoneNumber:  "86-13800138000",
-	Title:        "TechnicalDirector",
-	MessageTypes: []string{"AccountExpenses", "FaultMessage", "SecurityMessage"},
-}
-
-func readExample(t *testing.T, rel string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir, rel))
-	if err != nil {
-		t.Fatalf("reading example: %v", err)
-	}
-	return string(b)
-}
-
-// exampleEnv starts an emulator and points the provider at it through the
-// environment only, as a user's pipeline would: the examples themselves
-// carry no endpoint and no credentials.
-func exampleEnv(t *testing.T) *testEnv {
-	t.Helper()
-	env := newTestEnv(t)
-	env.requireEmulator("the examples use fixed names and addresses")
-	clearCredentialEnv(t)
-	t.Setenv("ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", env.endpoint)
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.accessKey)
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", env.secretKey)
-	return env
-}
-
 func TestExamples_providerAndResource(t *testing.T) {
 	env := exampleEnv(t)
 	cfg := readExample(t, "provider/provider.tf") + "\n" + readExample(t, exampleContacts+"/resource.tf")

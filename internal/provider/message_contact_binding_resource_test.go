@@ -1,11 +1,8 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,145 +10,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
-
-const bindingType = "resourcedirectory_message_contact_binding"
-
-// IDs of the emulator's default directory (emulator.DefaultDirectory).
-const (
-	testRootID       = "rd-k3Ux9d"
-	testProdFolderID = "fd-Prod4Nz7Qa"
-	testDevFolderID  = "fd-Dev2Lm5Wx"
-	testAccountID    = "1500000000000002"
-)
-
-// bindingHCL builds a resourcedirectory_message_contact_binding block.
-type bindingHCL struct {
-	label string
-	// contact is an HCL expression (a reference or a quoted literal).
-	contact string
-	member  string
-	// extra is appended inside the block (e.g. a timeouts block).
-	extra string
-}
-
-// bindTo binds the contact c to member.
-func bindTo(label string, c contactHCL, member string) bindingHCL {
-	return bindingHCL{label: label, contact: c.addr() + ".id", member: member}
-}
-
-func (b bindingHCL) addr() string { return bindingType + "." + b.label }
-
-func (b bindingHCL) String() string {
-	var s strings.Builder
-	fmt.Fprintf(&s, "resource %q %q {\n", bindingType, b.label)
-	fmt.Fprintf(&s, "  contact_id = %s\n", b.contact)
-	fmt.Fprintf(&s, "  member_id  = %q\n", b.member)
-	if b.extra != "" {
-		s.WriteString(b.extra + "\n")
-	}
-	s.WriteString("}\n")
-	return s.String()
-}
-
-// expectBindingState checks a binding's attributes in state, whatever the
-// contact ID.
-func expectBindingState(addr, member string) []statecheck.StateCheck {
-	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"),
-			knownvalue.StringRegexp(regexp.MustCompile(`^c-[A-Za-z0-9]+:`+regexp.QuoteMeta(member)+`$`))),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("contact_id"), knownvalue.StringRegexp(contactIDPattern)),
-		expectString(addr, "member_id", member),
-	}
-}
-
-// expectMembers is a Check: the API lists exactly members for the contact
-// at contactAddr.
-func (e *testEnv) expectMembers(contactAddr string, members ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		id, err := contactID(s, contactAddr)
-		if err != nil {
-			return err
-		}
-		return e.checkMembers(id, members...)
-	}
-}
-
-// checkMembers compares the objects contact id is bound to with want.
-func (e *testEnv) checkMembers(id string, want ...string) error {
-	mc, err := e.client.GetMessageContact(context.Background(), id)
-	if err != nil {
-		return fmt.Errorf("reading contact %s: %w", id, err)
-	}
-	got := slices.Sorted(slices.Values(mc.Members))
-	want = slices.Sorted(slices.Values(want))
-	if !slices.Equal(got, want) {
-		return fmt.Errorf("contact %s is bound to %v, want %v", id, got, want)
-	}
-	return nil
-}
-
-// outOfBand runs f with the test's API client, failing the test on error;
-// for PreConfig hooks that change things behind Terraform's back.
-func (e *testEnv) outOfBand(what string, f func(ctx context.Context, c *rdapi.Client) error) func() {
-	return func() {
-		if err := f(context.Background(), e.client); err != nil {
-			e.t.Fatalf("%s out of band: %v", what, err)
-		}
-	}
-}
-
-// directoryIDs are three objects of the resource directory the tests bind
-// contacts to: the root and two folders.
-type directoryIDs struct{ root, folderA, folderB string }
-
-// Variables naming real directory objects for RESOURCEDIRECTORY_ACC_REAL=1.
-const (
-	realRootIDEnvVar    = "RESOURCEDIRECTORY_ACC_ROOT_ID"
-	realFolderIDsEnvVar = "RESOURCEDIRECTORY_ACC_FOLDER_IDS"
-)
-
-// directory returns the IDs to bind to: the emulator's default directory,
-// or, against the real API, the root from RESOURCEDIRECTORY_ACC_ROOT_ID and
-// two folders from RESOURCEDIRECTORY_ACC_FOLDER_IDS ("fd-a,fd-b"); the test
-// is skipped when they are not set.
-func (e *testEnv) directory() directoryIDs {
-	e.t.Helper()
-	if e.emu != nil {
-		return directoryIDs{root: testRootID, folderA: testProdFolderID, folderB: testDevFolderID}
-	}
-	root := os.Getenv(realRootIDEnvVar)
-	folders := strings.Split(os.Getenv(realFolderIDsEnvVar), ",")
-	if root == "" || len(folders) < 2 {
-		e.t.Skipf("binding tests against the real API need %s and %s (two folder IDs, comma-separated)",
-			realRootIDEnvVar, realFolderIDsEnvVar)
-	}
-	return directoryIDs{root: root, folderA: strings.TrimSpace(folders[0]), folderB: strings.TrimSpace(folders[1])}
-}
-
-// diagText matches s in CLI output, where the CLI may have wrapped the
-// diagnostic's lines at any space.
-func diagText(s string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`))
-}
-
-// withRequiredProvider prepends the required_providers block that the test
-// framework adds to ordinary steps, but not to import steps that bring their
-// own configuration.
-func withRequiredProvider(config string) string {
-	host := cmp.Or(strings.TrimSuffix(os.Getenv(resource.EnvTfAccProviderHost), "/"), "registry.terraform.io")
-	namespace := cmp.Or(strings.TrimSuffix(os.Getenv(resource.EnvTfAccProviderNamespace), "/"), "hashicorp")
-	return fmt.Sprintf("terraform {\n  required_providers {\n    resourcedirectory = {\n      source = %q\n    }\n  }\n}\n\n%s",
-		host+"/"+namespace+"/resourcedirectory", config)
-}
 
 func TestMessageContactBindingResource_lifecycle(t *testing.T) {
 	t.Parallel()
@@ -397,25 +262,6 @@ func TestParseBindingID(t *testing.T) {
 	}
 }
 
-// largeDirectory is the default directory plus enough member accounts to
-// bind one contact to 12 objects.
-func largeDirectory() (emulator.Directory, []string) {
-	dir := emulator.DefaultDirectory()
-	for i := range 8 {
-		dir.Accounts = append(dir.Accounts, emulator.Account{
-			ID: fmt.Sprintf("16000000000000%02d", i), Name: fmt.Sprintf("extra-%d", i), FolderID: dir.RootID,
-		})
-	}
-	ids := []string{dir.RootID}
-	for _, f := range dir.Folders {
-		ids = append(ids, f.ID)
-	}
-	for _, a := range dir.Accounts {
-		ids = append(ids, a.ID)
-	}
-	return dir, ids
-}
-
 func TestMessageContactBindingResource_parallel(t *testing.T) {
 	t.Parallel()
 	const n = 12
@@ -635,52 +481,6 @@ func TestMessageContactBindingResource_readAndDeleteTimeouts(t *testing.T) {
 	})
 }
 
-// loadExampleHCL reads an example file from examples/ and applies the
-// replacements (old, new pairs), e.g. to put a real contact ID in place of
-// the documentation's placeholder.
-func loadExampleHCL(t *testing.T, rel string, replacements ...string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatalf("reading example: %v", err)
-	}
-	return strings.NewReplacer(replacements...).Replace(string(b))
-}
-
-// pointExamplesAtTestAPI sets the environment variables through which the
-// provider, configured by an example that has no provider block, reaches
-// the test API.
-func (e *testEnv) pointExamplesAtTestAPI() {
-	e.t.Helper()
-	e.requireEmulator("examples use the emulator's directory IDs")
-	e.t.Setenv("ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", e.endpoint)
-	e.t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", e.accessKey)
-	e.t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", e.secretKey)
-	e.t.Setenv("ALIBABA_CLOUD_SECURITY_TOKEN", "")
-}
-
-// exampleContactID is the placeholder contact ID in the examples.
-const exampleContactID = "c-qL4HqKONzOM7Ab"
-
-// addTestContact creates a contact out of band and returns its ID.
-func (e *testEnv) addTestContact(name string, bindTo ...string) string {
-	e.t.Helper()
-	ctx := context.Background()
-	out, err := e.client.AddMessageContact(ctx, rdapi.AddMessageContactInput{
-		Name: name, EmailAddress: strings.ToLower(name) + "@example.com", Title: "FinanceDirector",
-		MessageTypes: []string{"AccountExpenses"},
-	})
-	if err != nil {
-		e.t.Fatalf("adding contact %s: %v", name, err)
-	}
-	if len(bindTo) > 0 {
-		if err := e.client.AssociateMembers(ctx, out.ContactID, bindTo); err != nil {
-			e.t.Fatalf("binding contact %s: %v", name, err)
-		}
-	}
-	return out.ContactID
-}
-
 func TestMessageContactBindingResource_examples(t *testing.T) {
 	const dir = "resources/resourcedirectory_message_contact_binding/"
 
@@ -688,7 +488,7 @@ func TestMessageContactBindingResource_examples(t *testing.T) {
 		env := newTestEnv(t)
 		env.pointExamplesAtTestAPI()
 		const contact = "resourcedirectory_message_contact.finance"
-		config := loadExampleHCL(t, dir+"resource.tf")
+		config := readExample(t, dir+"resource.tf")
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             env.checkDestroyed,
@@ -710,7 +510,7 @@ func TestMessageContactBindingResource_examples(t *testing.T) {
 		id := env.addTestContact("FinanceOps", testProdFolderID)
 		// The script is one "terraform import ADDRESS ID" command.
 		var addr, importID string
-		for line := range strings.Lines(loadExampleHCL(t, dir+"import.sh", exampleContactID, id)) {
+		for line := range strings.Lines(readExample(t, dir+"import.sh", examplePlaceID, id)) {
 			if f := strings.Fields(line); len(f) == 4 && f[0] == "terraform" && f[1] == "import" {
 				addr, importID = f[2], f[3]
 			}
@@ -748,7 +548,7 @@ func TestMessageContactBindingResource_examples(t *testing.T) {
 		env := newTestEnv(t)
 		env.pointExamplesAtTestAPI()
 		id := env.addTestContact("FinanceOps", testProdFolderID)
-		config := loadExampleHCL(t, dir+"import-by-string-id.tf", exampleContactID, id)
+		config := readExample(t, dir+"import-by-string-id.tf", examplePlaceID, id)
 		addr := bindingType + ".production"
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,

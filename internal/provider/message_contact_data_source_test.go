@@ -1,11 +1,9 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -13,69 +11,6 @@ import (
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
-
-const contactDataType = "resourcedirectory_message_contact"
-
-var createDatePattern = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`)
-
-// contactDataHCL builds a resourcedirectory_message_contact data block;
-// filter is the HCL of its arguments.
-type contactDataHCL struct {
-	label     string
-	filter    string
-	dependsOn []string
-}
-
-func (d contactDataHCL) addr() string { return "data." + contactDataType + "." + d.label }
-
-func (d contactDataHCL) String() string {
-	s := fmt.Sprintf("data %q %q {\n  %s\n", contactDataType, d.label, d.filter)
-	if len(d.dependsOn) > 0 {
-		s += "  depends_on = ["
-		for i, a := range d.dependsOn {
-			if i > 0 {
-				s += ", "
-			}
-			s += a
-		}
-		s += "]\n"
-	}
-	return s + "}\n"
-}
-
-// expectContactData checks every attribute of the data source at addr
-// against the contact c (whose pending targets are given) bound to members.
-func expectContactData(addr string, c contactHCL, status, pendingEmail, pendingPhone string, members ...string) []statecheck.StateCheck {
-	orNull := func(s string) knownvalue.Check {
-		if s == "" {
-			return knownvalue.Null()
-		}
-		return knownvalue.StringExact(s)
-	}
-	strs := func(ss []string) []knownvalue.Check {
-		out := make([]knownvalue.Check, len(ss))
-		for i, s := range ss {
-			out[i] = knownvalue.StringExact(s)
-		}
-		return out
-	}
-	value := func(attr string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check)
-	}
-	return []statecheck.StateCheck{
-		statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), c.addr(), tfjsonpath.New("id"), compare.ValuesSame()),
-		value("name", knownvalue.StringExact(c.name)),
-		value("email_address", knownvalue.StringExact(c.email)),
-		value("phone_number", orNull(c.phone)),
-		value("title", knownvalue.StringExact(c.title)),
-		value("message_types", knownvalue.SetExact(strs(c.messageTypes))),
-		value("status", knownvalue.StringExact(status)),
-		value("pending_email_address", orNull(pendingEmail)),
-		value("pending_phone_number", orNull(pendingPhone)),
-		value("members", knownvalue.SetExact(strs(members))),
-		value("create_date", knownvalue.StringRegexp(createDatePattern)),
-	}
-}
 
 func TestMessageContactDataSource_byIDAndName(t *testing.T) {
 	t.Parallel()
@@ -130,15 +65,6 @@ func TestMessageContactDataSource_byIDAndName(t *testing.T) {
 	})
 }
 
-// pendingPhoneAfterVerify is the pending phone number after the verification
-// step, which only runs against the emulator.
-func (e *testEnv) pendingPhoneAfterVerify(phone string) string {
-	if e.emu == nil {
-		return phone
-	}
-	return ""
-}
-
 func TestMessageContactDataSource_invalidArguments(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -189,7 +115,7 @@ func TestMessageContactDataSource_example(t *testing.T) {
 	env := newTestEnv(t)
 	env.pointExamplesAtTestAPI()
 	id := env.addTestContact("FinanceOps", testProdFolderID)
-	config := loadExampleHCL(t, "data-sources/resourcedirectory_message_contact/data-source.tf", exampleContactID, id)
+	config := readExample(t, "data-sources/resourcedirectory_message_contact/data-source.tf", examplePlaceID, id)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{

@@ -15,38 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
-
-// tfsdkTags lists the tfsdk tags of a model struct, following embedded
-// structs as the framework does.
-func tfsdkTags(t reflect.Type) []string {
-	var out []string
-	for f := range t.Fields() {
-		if f.Anonymous {
-			out = append(out, tfsdkTags(f.Type)...)
-			continue
-		}
-		if tag := f.Tag.Get("tfsdk"); tag != "" {
-			out = append(out, tag)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-}
 
 // resourceModels maps every resource to the model of its state.
 var resourceModels = map[string]reflect.Type{
@@ -286,12 +258,6 @@ func TestUpdateInputSendsOnlyChanges(t *testing.T) {
 			}
 		})
 	}
-}
-
-func runStringValidator(v validator.String, s string) diag.Diagnostics {
-	var resp validator.StringResponse
-	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(s)}, &resp)
-	return resp.Diagnostics
 }
 
 func TestEmailValidator(t *testing.T) {

@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"regexp"
-	"slices"
 	"testing"
 	"time"
 
@@ -15,87 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
-
-const (
-	phoneA = "86-13800138000"
-	phoneB = "86-13900139000"
-)
-
-func expectString(addr, attr, want string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(want))
-}
-
-func expectNull(addr, attr string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.Null())
-}
-
-func expectStringSet(addr, attr string, want ...string) statecheck.StateCheck {
-	checks := make([]knownvalue.Check, len(want))
-	for i, w := range want {
-		checks[i] = knownvalue.StringExact(w)
-	}
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.SetExact(checks))
-}
-
-// contactChecks asserts every configured argument of c in state.
-func contactChecks(c contactHCL) []statecheck.StateCheck {
-	a := c.addr()
-	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(a, tfjsonpath.New("id"), knownvalue.StringRegexp(contactIDPattern)),
-		expectString(a, "name", c.name),
-		expectString(a, "email_address", c.email),
-		expectString(a, "title", c.title),
-		expectStringSet(a, "message_types", c.messageTypes...),
-		statecheck.ExpectKnownValue(a, tfjsonpath.New("create_date"),
-			knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`))),
-	}
-	if c.phone == "" {
-		checks = append(checks, expectNull(a, "phone_number"))
-	} else {
-		checks = append(checks, expectString(a, "phone_number", c.phone))
-	}
-	return checks
-}
-
-func updateInPlace(addr string) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-	}}
-}
-
-// captureID is a Check that records the contact ID at addr.
-func captureID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		v, err := contactID(s, addr)
-		*id = v
-		return err
-	}
-}
-
-// sends returns how many verifications of each kind the emulator received.
-func sends(emu *emulator.Server) (email, phone int) {
-	st := emu.Stats()
-	return st.Calls["SendEmailVerificationForMessageContact"], st.Calls["SendPhoneVerificationForMessageContact"]
-}
-
-// expectSends is a Check on the emulator's verification send counters; it
-// passes trivially against the real API.
-func (e *testEnv) expectSends(email, phone int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.emu == nil {
-			return nil
-		}
-		if ge, gp := sends(e.emu); ge != email || gp != phone {
-			return fmt.Errorf("verification sends: got %d email and %d phone, want %d and %d", ge, gp, email, phone)
-		}
-		return nil
-	}
-}
 
 func TestMessageContactResource_lifecycle(t *testing.T) {
 	t.Parallel()
@@ -169,10 +90,6 @@ func TestMessageContactResource_lifecycle(t *testing.T) {
 		})
 	})
 }
-
-// identityCLIs gates tests of resource identity, which only Terraform and
-// OpenTofu 1.12 and later store and accept in import blocks.
-var identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
 
 func TestMessageContactResource_identity(t *testing.T) {
 	t.Parallel()
@@ -348,40 +265,6 @@ func TestMessageContactResource_sendVerificationDisabled(t *testing.T) {
 			},
 		})
 	})
-}
-
-// expectChangedAttributes checks that the planned update of addr changes
-// exactly attrs (ignoring values the plan does not know yet).
-type expectChangedAttributes struct {
-	addr  string
-	attrs []string
-}
-
-func (e expectChangedAttributes) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	for _, rc := range req.Plan.ResourceChanges {
-		if rc.Address != e.addr {
-			continue
-		}
-		before, _ := rc.Change.Before.(map[string]any)
-		after, _ := rc.Change.After.(map[string]any)
-		unknown, _ := rc.Change.AfterUnknown.(map[string]any)
-		var changed []string
-		for k, v := range after {
-			if unknown[k] == true {
-				continue
-			}
-			if !reflect.DeepEqual(before[k], v) {
-				changed = append(changed, k)
-			}
-		}
-		slices.Sort(changed)
-		want := slices.Sorted(slices.Values(e.attrs))
-		if !slices.Equal(changed, want) {
-			resp.Error = fmt.Errorf("%s: planned changes to %v, want exactly %v", e.addr, changed, want)
-		}
-		return
-	}
-	resp.Error = fmt.Errorf("%s: no planned change", e.addr)
 }
 
 func TestMessageContactResource_drift(t *testing.T) {

@@ -4,91 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
-
-const contactsDataType = "resourcedirectory_message_contacts"
-
-// contactsDataHCL builds a resourcedirectory_message_contacts data block.
-type contactsDataHCL struct {
-	label     string
-	args      map[string]string // argument -> HCL expression
-	dependsOn []string
-}
-
-func (d contactsDataHCL) addr() string { return "data." + contactsDataType + "." + d.label }
-
-func (d contactsDataHCL) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "data %q %q {\n", contactsDataType, d.label)
-	for _, k := range []string{"member", "name_regex", "status"} {
-		if v, ok := d.args[k]; ok {
-			fmt.Fprintf(&b, "  %s = %s\n", k, v)
-		}
-	}
-	if len(d.dependsOn) > 0 {
-		fmt.Fprintf(&b, "  depends_on = [%s]\n", strings.Join(d.dependsOn, ", "))
-	}
-	b.WriteString("}\n")
-	return b.String()
-}
-
-// expectListed checks that the data source at addr lists exactly contacts,
-// in this order, in both ids and contacts.
-func expectListed(addr string, contacts ...contactHCL) []statecheck.StateCheck {
-	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(contacts))),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("contacts"), knownvalue.ListSizeExact(len(contacts))),
-	}
-	for i, c := range contacts {
-		checks = append(checks,
-			statecheck.CompareValuePairs(addr, tfjsonpath.New("ids").AtSliceIndex(i), c.addr(), tfjsonpath.New("id"), compare.ValuesSame()),
-			statecheck.CompareValuePairs(addr, tfjsonpath.New("contacts").AtSliceIndex(i).AtMapKey("id"), c.addr(), tfjsonpath.New("id"), compare.ValuesSame()),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("contacts").AtSliceIndex(i).AtMapKey("name"), knownvalue.StringExact(c.name)),
-		)
-	}
-	return checks
-}
-
-// expectListedContact checks every attribute of the i-th contact listed by
-// the data source at addr.
-func expectListedContact(addr string, i int, c contactHCL, status, pendingEmail, pendingPhone string, members ...string) statecheck.StateCheck {
-	orNull := func(s string) knownvalue.Check {
-		if s == "" {
-			return knownvalue.Null()
-		}
-		return knownvalue.StringExact(s)
-	}
-	strs := func(ss []string) []knownvalue.Check {
-		out := make([]knownvalue.Check, len(ss))
-		for i, s := range ss {
-			out[i] = knownvalue.StringExact(s)
-		}
-		return out
-	}
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("contacts").AtSliceIndex(i), knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"id":                    knownvalue.StringRegexp(contactIDPattern),
-		"name":                  knownvalue.StringExact(c.name),
-		"email_address":         knownvalue.StringExact(c.email),
-		"phone_number":          orNull(c.phone),
-		"title":                 knownvalue.StringExact(c.title),
-		"message_types":         knownvalue.SetExact(strs(c.messageTypes)),
-		"status":                knownvalue.StringExact(status),
-		"pending_email_address": orNull(pendingEmail),
-		"pending_phone_number":  orNull(pendingPhone),
-		"members":               knownvalue.SetExact(strs(members)),
-		"create_date":           knownvalue.StringRegexp(createDatePattern),
-	}))
-}
 
 func TestMessageContactsDataSource_filters(t *testing.T) {
 	t.Parallel()
@@ -215,7 +138,7 @@ func TestMessageContactsDataSource_example(t *testing.T) {
 	if err := env.emulated().Verify(payroll, "payroll@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	config := loadExampleHCL(t, "data-sources/resourcedirectory_message_contacts/data-source.tf")
+	config := readExample(t, "data-sources/resourcedirectory_message_contacts/data-source.tf")
 	pending := func(email string) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{"email": knownvalue.StringExact(email), "phone": knownvalue.Null()})
 	}

@@ -17,20 +17,6 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-// clearCredentialEnv removes every credential source of the environment for
-// the duration of the test, including the home directory's files.
-func clearCredentialEnv(t *testing.T) {
-	t.Helper()
-	for _, k := range credentialEnvVars {
-		t.Setenv(k, "")
-	}
-	for _, k := range []string{"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", "RESOURCEDIRECTORYMASTER_ENDPOINT",
-		"ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv("HOME", t.TempDir())
-}
-
 func TestProvider_invalidConfig(t *testing.T) {
 	t.Parallel()
 	c := newContact("test")

@@ -5,7 +5,7 @@ data "resourcedirectory_message_contact" "finance" {
 
 # ...or by ID.
 data "resourcedirectory_message_contact" "by_id" {
-  id = "c-qL4HqKONzOM7Ab"
+  id = "c-qL4HqKONzOM7abcd"
 }
 
 output "finance_contact" {
