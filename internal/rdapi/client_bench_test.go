@@ -12,56 +12,6 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-// benchName returns a valid, unique contact name (letters only, 2–12
-// characters): prefix followed by i written in three base-26 letters.
-func benchName(prefix string, i int) string {
-	return fmt.Sprintf("%s%c%c%c", prefix, 'a'+i/676%26, 'a'+i/26%26, 'a'+i%26)
-}
-
-func benchAddInput(name string) rdapi.AddMessageContactInput {
-	return rdapi.AddMessageContactInput{
-		Name:         name,
-		EmailAddress: name + "@example.com",
-		PhoneNumber:  "86-13900001234",
-		Title:        "TechnicalDirector",
-		MessageTypes: []string{"AccountExpenses", "FaultMessage"},
-	}
-}
-
-// benchClient returns a client for emu with the production defaults
-// (retries, backoff, write limit) unless mutate changes them.
-func benchClient(b *testing.B, emu *emulator.Server, mutate ...func(*rdapi.Options)) *rdapi.Client {
-	b.Helper()
-	o := rdapi.Options{
-		Endpoint:    emu.URL,
-		Credentials: rdapi.StaticCredentials(emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret, ""),
-		UserAgent:   "rdapi-bench",
-	}
-	for _, m := range mutate {
-		m(&o)
-	}
-	c, err := rdapi.New(o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
-}
-
-// benchAdd creates n contacts named prefix… one after another and returns
-// their IDs.
-func benchAdd(b *testing.B, c *rdapi.Client, prefix string, n int) []string {
-	b.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		out, err := c.AddMessageContact(context.Background(), benchAddInput(benchName(prefix, i)))
-		if err != nil {
-			b.Fatalf("AddMessageContact #%d: %v", i, err)
-		}
-		ids[i] = out.ContactID
-	}
-	return ids
-}
-
 // BenchmarkGetMessageContact measures one GetMessageContact round trip over
 // loopback: signing, HTTP, the emulator, retry bookkeeping and decoding.
 // The emulator's rate limit is off, so every call is exactly one request.
@@ -177,7 +127,7 @@ func BenchmarkConcurrentAdd(b *testing.B) {
 				errs := make([]error, writers)
 				for i := range writers {
 					wg.Go(func() {
-						_, errs[i] = c.AddMessageContact(ctx, benchAddInput(benchName("Conc", i)))
+						_, errs[i] = c.AddMessageContact(ctx, addInput(benchName("Conc", i)))
 					})
 				}
 				wg.Wait()

@@ -20,71 +20,6 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-// newClient returns a client for emu with fast retries; mutate adjusts the
-// options.
-func newClient(t *testing.T, emu *emulator.Server, mutate ...func(*rdapi.Options)) *rdapi.Client {
-	t.Helper()
-	o := rdapi.Options{
-		Endpoint:     emu.URL,
-		Credentials:  rdapi.StaticCredentials(emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret, ""),
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 5 * time.Millisecond,
-		UserAgent:    "rdapi-test",
-	}
-	for _, m := range mutate {
-		m(&o)
-	}
-	c, err := rdapi.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func addInput(name string) rdapi.AddMessageContactInput {
-	return rdapi.AddMessageContactInput{
-		Name:         name,
-		EmailAddress: name + "@example.com",
-		PhoneNumber:  "86-13900001234",
-		Title:        "TechnicalDirector",
-		MessageTypes: []string{"AccountExpenses", "FaultMessage"},
-	}
-}
-
-func mustAdd(t *testing.T, c *rdapi.Client, in rdapi.AddMessageContactInput) string {
-	t.Helper()
-	out, err := c.AddMessageContact(context.Background(), in)
-	if err != nil {
-		t.Fatalf("AddMessageContact(%s): %v", in.Name, err)
-	}
-	return out.ContactID
-}
-
-func pending(t *testing.T, c *rdapi.Client, id string) []string {
-	t.Helper()
-	var targets []string
-	for v, err := range c.ListMessageContactVerifications(context.Background(), id) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v.ContactID != id {
-			t.Errorf("verification row for %s, want %s", v.ContactID, id)
-		}
-		targets = append(targets, v.Target)
-	}
-	slices.Sort(targets)
-	return targets
-}
-
-func mustGet(t *testing.T, c *rdapi.Client, id string) *rdapi.MessageContact {
-	t.Helper()
-	mc, err := c.GetMessageContact(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mc
-}
-
 // TestEmulator_operations drives all twelve operations end to end.
 func TestEmulator_operations(t *testing.T) {
 	emu := emulator.NewServer(t)
@@ -232,25 +167,6 @@ func TestEmulator_operations(t *testing.T) {
 	if emu.Len() != 0 {
 		t.Errorf("%d contacts left", emu.Len())
 	}
-}
-
-// waitDeleted polls GetMessageContactDeletionStatus until the contact is
-// gone; the emulator's default makes exactly one read observe Deleting.
-func waitDeleted(t *testing.T, c *rdapi.Client, id string) {
-	t.Helper()
-	for range 10 {
-		st, err := c.GetMessageContactDeletionStatus(context.Background(), id)
-		if rdapi.IsNotFound(err) {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if st.ContactID != id || st.Status != rdapi.DeletionStatusDeleting {
-			t.Fatalf("deletion status = %+v", st)
-		}
-	}
-	t.Fatal("contact still deleting after 10 polls")
 }
 
 func TestEmulator_deletionFailure(t *testing.T) {
@@ -618,10 +534,4 @@ func TestEmulator_parallelWriters(t *testing.T) {
 		}
 		t.Logf("conflicts absorbed by retries: %v", emu.Stats().Conflicts)
 	})
-}
-
-func sortedCopy(s []string) []string {
-	out := slices.Clone(s)
-	slices.Sort(out)
-	return out
 }

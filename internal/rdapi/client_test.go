@@ -2,12 +2,10 @@ package rdapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,51 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-func nopBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
-
-// newTestClient starts handler on loopback and returns a client for it with
-// millisecond backoff. mutate adjusts the options before New.
-func newTestClient(t *testing.T, handler http.HandlerFunc, mutate ...func(*Options)) *Client {
-	t.Helper()
-	srv := httptest.NewServer(handler)
-	t.Cleanup(srv.Close)
-	o := Options{
-		Endpoint:     srv.URL,
-		Credentials:  StaticCredentials("test-id", "test-secret", ""),
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 2 * time.Millisecond,
-	}
-	for _, m := range mutate {
-		m(&o)
-	}
-	c, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func apiFail(w http.ResponseWriter, status int, code string) {
-	writeJSON(w, status, map[string]string{
-		"RequestId": "REQ-" + code, "HostId": "resourcedirectory.aliyuncs.com",
-		"Code": code, "Message": "message of " + code, "Recommend": "https://api.aliyun.com/troubleshoot?q=" + code,
-	})
-}
-
-func contactJSON(id, name string) map[string]any {
-	return map[string]any{
-		"ContactId": id, "Name": name, "EmailAddress": name + "@example.com", "PhoneNumber": "86-13900001234",
-		"Title": "CEO", "MessageTypes": []string{"AccountExpenses"}, "Members": []string{}, "Status": "Verifying",
-		"CreateDate": "2024-01-02 03:04:05",
-	}
-}
 
 func TestNew_endpoints(t *testing.T) {
 	creds := StaticCredentials("id", "secret", "")
@@ -651,17 +604,6 @@ func TestWriteSemaphore(t *testing.T) {
 	if err := c.SendPhoneVerificationForMessageContact(context.Background(), "c-1", "86-13900001234"); err != nil {
 		t.Errorf("write after release: %v", err)
 	}
-}
-
-// hijackClose drops the connection without replying, after the request was
-// read: to the client, the mutation may or may not have been committed.
-func hijackClose(t *testing.T, w http.ResponseWriter) {
-	t.Helper()
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = conn.Close()
 }
 
 func TestAdd_recoversAfterLostReply(t *testing.T) {

@@ -4,47 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 )
-
-// listServer serves ListMessageContacts over n contacts. serverMax caps
-// the page size like a server would; lie rewrites the reply.
-func listServer(n, serverMax int, lie func(page int, reply map[string]any)) (http.HandlerFunc, *atomic.Int32) {
-	var calls atomic.Int32
-	return func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		q := r.URL.Query()
-		page, _ := strconv.Atoi(q.Get("PageNumber"))
-		size, _ := strconv.Atoi(q.Get("PageSize"))
-		if serverMax > 0 && size > serverMax {
-			size = serverMax
-		}
-		var contacts []any
-		for i := (page - 1) * size; i < min(page*size, n); i++ {
-			contacts = append(contacts, contactJSON(fmt.Sprintf("c-%04d", i), "n"))
-		}
-		reply := map[string]any{"RequestId": "P" + strconv.Itoa(page), "TotalCount": n, "PageNumber": page, "PageSize": size, "Contacts": contacts}
-		if lie != nil {
-			lie(page, reply)
-		}
-		writeJSON(w, 200, reply)
-	}, &calls
-}
-
-func collect(t *testing.T, c *Client, in ListMessageContactsInput) ([]string, error) {
-	t.Helper()
-	var ids []string
-	for mc, err := range c.ListMessageContacts(context.Background(), in) {
-		if err != nil {
-			return ids, err
-		}
-		ids = append(ids, mc.ContactID)
-	}
-	return ids, nil
-}
 
 func TestListMessageContacts_paging(t *testing.T) {
 	tests := []struct {

@@ -2,8 +2,6 @@ package rdapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -74,7 +72,8 @@ func katVectors() []kat {
 				"host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=",
 		},
 		{
-			// Contract §6.2 A (computed, not official).
+			// Computed, not official: the emulator's independent signer checks the
+			// same vector (TestV3_contractVectors in internal/emulator).
 			name:       "AddMessageContact plain AK",
 			host:       "resourcedirectory.aliyuncs.com",
 			action:     "AddMessageContact",
@@ -86,7 +85,7 @@ func katVectors() []kat {
 			wantSig:    "c94be3dc477630ad5c129c93c8e46b1f22b8eee0dd922e3bfd7728280c0b65b7",
 		},
 		{
-			// Contract §6.2 B (computed, not official): STS headers signed.
+			// Computed, not official (as above): STS headers signed.
 			name:       "AddMessageContact STS",
 			host:       "resourcedirectory.aliyuncs.com",
 			action:     "AddMessageContact",
@@ -152,11 +151,6 @@ func TestSignRequest_knownAnswers(t *testing.T) {
 	}
 }
 
-// roundTripFunc adapts a function to http.RoundTripper.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 func TestSigner_signsCloneWithInjectedClockAndNonce(t *testing.T) {
 	v := katVectors()[0]
 	var sent *http.Request
@@ -218,10 +212,6 @@ func TestRandomNonce_unique(t *testing.T) {
 		seen[n] = true
 	}
 }
-
-type credFunc func(context.Context) (Credential, error)
-
-func (f credFunc) Credential(ctx context.Context) (Credential, error) { return f(ctx) }
 
 func TestPercentEncode(t *testing.T) {
 	for in, want := range map[string]string{
@@ -355,11 +345,4 @@ func FuzzCanonicalQuery(f *testing.F) {
 			t.Fatalf("decoded %d names, want %d", len(decoded), len(in))
 		}
 	})
-}
-
-func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
-
-func sha256Hex(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
