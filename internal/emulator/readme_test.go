@@ -207,10 +207,10 @@ func TestREADME_adminAPI(t *testing.T) {
 	for _, r := range requests {
 		name := strings.TrimPrefix(r.url, s.URL+adminPrefix)
 		key := name
-		switch {
-		case name == "settings":
+		switch name {
+		case "settings":
 			key = r.method + " settings"
-		case name == "faults":
+		case "faults":
 			var f map[string]any
 			if err := json.Unmarshal([]byte(r.body), &f); err != nil {
 				t.Fatalf("%s: the body is not JSON: %v", r.line, err)
