@@ -21,6 +21,8 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"golang.org/x/mod/module"
+	modzip "golang.org/x/mod/zip"
 )
 
 // The README's installation recipe, run as a user would: `make install`,
@@ -76,8 +78,8 @@ func installCLIs(t *testing.T) []installCLI {
 	return clis
 }
 
-// readmeSection returns the text of the README section whose heading is
-// exactly heading, up to the next heading of the same or a higher level
+// readmeSection returns the text of the README section whose heading starts
+// with heading, up to the next heading of the same or a higher level
 // (lines inside code fences are not headings).
 func readmeSection(t *testing.T, heading string) string {
 	t.Helper()
@@ -99,7 +101,7 @@ func readmeSection(t *testing.T, heading string) string {
 				if inside && hashes <= level {
 					break
 				}
-				if strings.TrimRight(line, "\n") == heading {
+				if strings.HasPrefix(strings.TrimRight(line, "\n"), heading) {
 					inside = true
 					continue
 				}
@@ -515,4 +517,79 @@ func (r *standInRegistry) requested() []string {
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// TestInstall_goInstallEmulator runs the README's `go install
+// <module>/cmd/rdemulator@<version>` against a module proxy on disk that
+// serves this repository's HEAD as that version (what tagging it would
+// publish), with every dependency from the local module cache; it is also a
+// check that nothing in go.mod (a replace or exclude directive) breaks
+// installing by version.
+func TestInstall_goInstallEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the emulator in a fresh module cache")
+	}
+	m := regexp.MustCompile(`(?m)^go install ((github\.com/rdcontact/terraform-provider-resourcedirectory)/cmd/rdemulator)@(v\S+)`).
+		FindStringSubmatch(readmeSection(t, "## Testing your own modules offline"))
+	if m == nil {
+		t.Fatal("the README's emulator section has no `go install github.com/rdcontact/terraform-provider-resourcedirectory/cmd/rdemulator@vX.Y.Z` line")
+	}
+	pkg, modPath, version := m[1], m[2], m[3]
+	if version != "v"+installVersion {
+		t.Errorf("the README installs rdemulator %s, want v%s (the version make install uses)", version, installVersion)
+	}
+
+	goEnv := func(name string) string {
+		out, err := exec.Command("go", "env", name).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	proxy := t.TempDir()
+	dir := filepath.Join(proxy, modPath, "@v")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The committed tree, as a tag would hold it (git archive leaves out
+	// ignored files such as .tools/ and dist/).
+	src := t.TempDir()
+	archive := exec.Command("sh", "-c", `git archive --format=tar HEAD | tar -x -C "$0"`, src)
+	if out, err := archive.CombinedOutput(); err != nil {
+		t.Fatalf("git archive HEAD: %v\n%s", err, out)
+	}
+	var zbuf bytes.Buffer
+	if err := modzip.CreateFromDir(&zbuf, module.Version{Path: modPath, Version: version}, src); err != nil {
+		t.Fatalf("zipping HEAD as %s@%s: %v", modPath, version, err)
+	}
+	gomod, err := os.ReadFile(filepath.Join(src, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "list"), version+"\n")
+	writeFile(t, filepath.Join(dir, version+".info"), fmt.Sprintf(`{"Version":%q,"Time":"2026-12-02T00:00:00Z"}`, version))
+	writeFile(t, filepath.Join(dir, version+".mod"), string(gomod))
+	writeFile(t, filepath.Join(dir, version+".zip"), zbuf.String())
+
+	gobin := t.TempDir()
+	cmd := exec.Command("go", "install", pkg+"@"+version)
+	cmd.Dir = t.TempDir() // outside this module, as a user would run it
+	cmd.Env = append(os.Environ(),
+		"GOBIN="+gobin,
+		"GOMODCACHE="+t.TempDir(),
+		"GOFLAGS=-modcacherw",
+		// This version from the proxy on disk, the dependencies from the
+		// local module cache; the usual proxy stays last, for checksum
+		// database lookups (which it proxies).
+		"GOPROXY=file://"+filepath.ToSlash(proxy)+",file://"+filepath.ToSlash(filepath.Join(goEnv("GOMODCACHE"), "cache", "download"))+
+			","+goEnv("GOPROXY"),
+		"GONOSUMDB="+modPath,
+		"GOWORK=off",
+	)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go install %s@%s: %v\n%s", pkg, version, err, out)
+	}
+	if url := startEmulator(t, filepath.Join(gobin, "rdemulator")); url == "" {
+		t.Fatal("the installed rdemulator printed no URL")
+	}
 }
