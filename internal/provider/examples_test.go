@@ -127,3 +127,34 @@ func TestExamples_carryNoEndpointOrCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every contact ID the examples and the README show is the one placeholder,
+// which has the API's format ("c-" and 16 letters or digits, as the
+// emulator issues them), so that readers see one correct form.
+func TestExamples_contactIDPlaceholder(t *testing.T) {
+	if !contactIDPattern.MatchString(examplePlaceID) || len(examplePlaceID) != len("c-")+16 {
+		t.Fatalf("the placeholder %s does not have the API's format", examplePlaceID)
+	}
+	id := regexp.MustCompile(`\bc-[A-Za-z0-9]{3,}\b`)
+	files := []string{"../../README.md"}
+	err := filepath.WalkDir(examplesDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range id.FindAllString(string(b), -1) {
+			if m != examplePlaceID {
+				t.Errorf("%s shows the contact ID %s; use the placeholder %s", f, m, examplePlaceID)
+			}
+		}
+	}
+}

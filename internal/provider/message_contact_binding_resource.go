@@ -268,7 +268,7 @@ func bindingID(contactID, memberID string) string {
 
 // parseBindingID splits and validates an import ID "<contact_id>:<member_id>".
 func parseBindingID(id string) (contactID, memberID string, err error) {
-	const want = "The import ID must be \"<contact_id>:<member_id>\", for example \"c-0123456789abcdef:fd-AbCdEf1234\""
+	const want = "The import ID must be \"<contact_id>:<member_id>\", for example \"c-qL4HqKONzOM7abcd:fd-Prod4Nz7Qa\""
 	contactID, memberID, ok := strings.Cut(id, ":")
 	switch {
 	case !ok || contactID == "" || memberID == "":
