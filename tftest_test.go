@@ -66,8 +66,9 @@ func TestTFTest_contactsModule(t *testing.T) {
 			for _, want := range []string{
 				"run \"requires_a_security_contact\"... pass",
 				"run \"creates_contacts_awaiting_verification\"... pass",
-				"run \"changes_a_title_in_place\"... pass",
-				"Success! 3 passed, 0 failed.",
+				"run \"changes_a_title\"... pass",
+				"run \"plans_a_title_change_in_place\"... pass",
+				"Success! 4 passed, 0 failed.",
 			} {
 				if !strings.Contains(out, want) {
 					t.Errorf("the test output lacks %q:\n%s", want, out)

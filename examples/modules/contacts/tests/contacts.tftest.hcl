@@ -64,7 +64,12 @@ run "creates_contacts_awaiting_verification" {
   }
 }
 
-run "changes_a_title_in_place" {
+# A replacement would leave the contact's ID unknown until apply, and an
+# assertion on an unknown value fails: this plan passes only for an in-place
+# update, which keeps the contact and its verification state.
+run "plans_a_title_change_in_place" {
+  command = plan
+
   variables {
     contacts = {
       security = {
@@ -83,12 +88,36 @@ run "changes_a_title_in_place" {
   }
 
   assert {
-    condition     = output.contact_ids == run.creates_contacts_awaiting_verification.contact_ids
-    error_message = "Changing a title must update the contacts in place, not replace them."
+    condition     = can(regex("^c-", resourcedirectory_message_contact.this["finance"].id))
+    error_message = "Changing a title must update the contact in place, keeping its ID."
+  }
+}
+
+run "changes_a_title" {
+  variables {
+    contacts = {
+      security = {
+        name          = "LinWei"
+        email_address = "lin.wei@example.com"
+        title         = "TechnicalDirector"
+        message_types = ["FaultMessage", "SecurityMessage"]
+      }
+      finance = {
+        name          = "ZhangMin"
+        email_address = "zhang.min@example.com"
+        title         = "Other"
+        message_types = ["AccountExpenses"]
+      }
+    }
   }
 
   assert {
     condition     = resourcedirectory_message_contact.this["finance"].title == "Other"
     error_message = "The new title must be applied."
+  }
+
+  assert {
+    condition     = output.statuses.finance == "Verifying"
+    error_message = "A title change must not touch the pending verification, got ${output.statuses.finance}."
   }
 }
