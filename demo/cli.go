@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -192,8 +193,9 @@ func (c *cli) stateAddresses(ctx context.Context) ([]string, error) {
 
 // format returns src in the CLI's canonical layout (`fmt -`).
 func (c *cli) format(ctx context.Context, src []byte) ([]byte, error) {
-	out, err := tfexec.FormatString(ctx, c.bin, string(src))
-	return []byte(out), err
+	var out bytes.Buffer
+	err := c.tf.Format(ctx, bytes.NewReader(src), &out)
+	return out.Bytes(), err
 }
 
 // version names the CLI and its version, e.g. "OpenTofu v1.12.6".
