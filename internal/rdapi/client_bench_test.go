@@ -102,9 +102,9 @@ func BenchmarkConcurrentAdd(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			emu := emulator.NewServer(b,
-				emulator.WithSettings(func(cfg *emulator.Settings) { cfg.MutationHold = 5 * time.Millisecond }),
-				emulator.WithSettings(func(cfg *emulator.Settings) { cfg.LockScope = emulator.LockPerAccount }),
-				emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
+				emulator.WithSettings(func(cfg *emulator.Settings) {
+					cfg.MutationHold, cfg.LockScope, cfg.RateLimit = 5*time.Millisecond, emulator.LockPerAccount, 0
+				}))
 			var retries atomic.Int64
 			c := benchClient(b, emu, func(o *rdapi.Options) {
 				o.MaxConcurrentWrites = tc.maxWrites
