@@ -54,6 +54,7 @@ func TestContention_parallelWritersAtLatency(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
+	t.Logf("%d created, %d refused with 429", ok, refuse)
 	if ok == 0 || refuse == 0 || ok+refuse != len(names) {
 		t.Fatalf("%d created, %d refused with 429: want some of each", ok, refuse)
 	}
