@@ -56,6 +56,7 @@ func NewMessageContactResource() resource.Resource {
 type messageContactResourceModel struct {
 	messageContactModel
 	SendVerification                types.Bool     `tfsdk:"send_verification"`
+	ResendVerificationTrigger       types.String   `tfsdk:"resend_verification_trigger"`
 	RetainContactInMembersOnDestroy types.Bool     `tfsdk:"retain_contact_in_members_on_destroy"`
 	Timeouts                        timeouts.Value `tfsdk:"timeouts"`
 }
@@ -122,8 +123,17 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Default:  booldefault.StaticBool(true),
 				MarkdownDescription: "Whether to ask the API to send verification to a new email address or phone " +
 					"number, after a create or after a change of `email_address` or `phone_number`. Defaults to `true`. " +
-					"If the account's daily sending limit is reached, the apply succeeds with a warning; verification " +
-					"can then be resent from the console. Changing only this argument sends nothing.",
+					"If the account's daily sending limit is reached, the apply succeeds with a warning; resend the " +
+					"verification later with `resend_verification_trigger`. Changing only this argument sends nothing.",
+			},
+			"resend_verification_trigger": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Any value; whenever it changes (including from unset to set), the provider sends " +
+					"the verification again to whatever of the contact still awaits verification: its pending email " +
+					"address, its pending phone number, or both, whatever `send_verification` says. Use it when a " +
+					"recipient lost the message, for example `resend_verification_trigger = \"2026-12-02\"`. When " +
+					"nothing is pending, nothing is sent and the apply warns; the account's daily sending limit is a " +
+					"warning too. Setting it on create sends nothing beyond what `send_verification` sends.",
 			},
 			"retain_contact_in_members_on_destroy": schema.BoolAttribute{
 				Optional: true,
@@ -248,6 +258,7 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 	if plan.SendVerification.ValueBool() {
 		r.sendVerifications(ctx, &resp.Diagnostics, v, true, true)
 	}
+	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -281,13 +292,9 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, v)...)
+	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	// After an import, the provider-only arguments have no value yet.
-	if state.SendVerification.IsNull() {
-		state.SendVerification = types.BoolValue(true)
-	}
-	if state.RetainContactInMembersOnDestroy.IsNull() {
-		state.RetainContactInMembersOnDestroy = types.BoolValue(false)
-	}
+	state.defaultProviderArguments()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
@@ -312,6 +319,9 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !r.cancelReverted(ctx, resp.Private, plan.messageContactModel, state.messageContactModel, &in, &changed, &resp.Diagnostics) {
+		return
+	}
 	emailChanged := slices.Contains(changed, "email_address")
 	phoneChanged := slices.Contains(changed, "phone_number")
 	if len(changed) > 0 {
@@ -331,9 +341,14 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddError("Unable to Read Message Contact After Update", err.Error())
 		return
 	}
-	if plan.SendVerification.ValueBool() && (emailChanged || phoneChanged) {
+	sendChanged := plan.SendVerification.ValueBool()
+	if sendChanged && (emailChanged || phoneChanged) {
 		r.sendVerifications(ctx, &resp.Diagnostics, v, emailChanged, phoneChanged)
 	}
+	if !plan.ResendVerificationTrigger.Equal(state.ResendVerificationTrigger) {
+		r.resendPending(ctx, &resp.Diagnostics, v, sendChanged && emailChanged, sendChanged && phoneChanged)
+	}
+	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 
 	// Computed values the plan already knows (kept from state because
 	// nothing they depend on changed) stay as planned, so that a concurrent
@@ -449,14 +464,12 @@ func handleSendResult(ctx context.Context, diags *diag.Diagnostics, kind, target
 		// The target is no longer pending: it was verified in the meantime.
 		tflog.Debug(ctx, "verification not needed any more", map[string]any{"channel": kind})
 	case rdapi.IsCode(err, rdapi.CodeSendLimit):
-		diags.AddWarning("Verification Not Sent: Daily Limit Reached",
-			fmt.Sprintf("The API refused to send the verification to the %s %s because the account reached its "+
-				"daily limit of verification messages. The contact is saved and its %s stays pending; resend the "+
-				"verification from the Resource Directory console tomorrow.\n\n%s", kind, target, kind, err))
+		addSendLimitWarning(diags, kind, target, err)
 	default:
 		diags.AddWarning("Unable to Send Verification",
 			fmt.Sprintf("The contact is saved, but sending the verification to the %s %s failed; its %s stays "+
-				"pending until verified (resend it from the Resource Directory console).\n\n%s", kind, target, kind, err))
+				"pending until verified. Resend it by changing resend_verification_trigger, or with the "+
+				"resourcedirectory_send_verification action (Terraform 1.14 and later).\n\n%s", kind, target, kind, err))
 	}
 }
 
