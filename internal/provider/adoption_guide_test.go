@@ -101,13 +101,13 @@ func seedDirectory(t *testing.T, env *testEnv, n int) int {
 			verifyAll(t, env, id, in)
 			if i%4 == 0 { // and some of the verified ones have a pending change
 				email := fmt.Sprintf("adopt%02d-new@example.com", i)
-				if _, err := env.client.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, EmailAddress: &email}); err != nil {
+				if err := env.client.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, EmailAddress: &email}); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		if m := members[i%len(members)]; m != nil {
-			if _, err := env.client.AssociateMembers(ctx, id, m); err != nil {
+			if err := env.client.AssociateMembers(ctx, id, m); err != nil {
 				t.Fatalf("binding contact %d: %v", i, err)
 			}
 			bindings += len(m)

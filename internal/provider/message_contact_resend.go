@@ -49,24 +49,24 @@ func loadVerified(ctx context.Context, p privateData) verifiedTargets {
 // observe updates vt from a fresh read: a target with nothing pending is
 // verified; with a change pending, an API that shows another value than the
 // pending one shows the verified value.
-func (vt verifiedTargets) observe(v contactView) verifiedTargets {
+func (vt verifiedTargets) observe(v *rdapi.Contact) verifiedTargets {
 	switch {
-	case v.PendingEmail == "":
+	case v.PendingEmailAddress == "":
 		vt.Email = v.EmailAddress
-	case v.EmailAddress != "" && v.EmailAddress != v.PendingEmail:
+	case v.EmailAddress != "" && v.EmailAddress != v.PendingEmailAddress:
 		vt.Email = v.EmailAddress
 	}
 	switch {
-	case v.PendingPhone == "":
+	case v.PendingPhoneNumber == "":
 		vt.Phone = v.PhoneNumber
-	case v.PhoneNumber != "" && v.PhoneNumber != v.PendingPhone:
+	case v.PhoneNumber != "" && v.PhoneNumber != v.PendingPhoneNumber:
 		vt.Phone = v.PhoneNumber
 	}
 	return vt
 }
 
 // recordVerified stores in p what v says about the verified targets.
-func recordVerified(ctx context.Context, p privateData, v contactView, diags *diag.Diagnostics) {
+func recordVerified(ctx context.Context, p privateData, v *rdapi.Contact, diags *diag.Diagnostics) {
 	if p == nil {
 		return
 	}
@@ -126,7 +126,7 @@ func (r *messageContactResource) cancelReverted(ctx context.Context, p privateDa
 // resendPending sends the verification again to what of v is pending, for
 // a changed resend_verification_trigger, except to the targets the same
 // update already sent to. Nothing pending is a warning.
-func (r *messageContactResource) resendPending(ctx context.Context, diags *diag.Diagnostics, v contactView, sentEmail, sentPhone bool) {
+func (r *messageContactResource) resendPending(ctx context.Context, diags *diag.Diagnostics, v *rdapi.Contact, sentEmail, sentPhone bool) {
 	targets := slices.DeleteFunc(pendingTargets(v, nil), func(t pendingTarget) bool {
 		return (t.channel == channelEmail && sentEmail) || (t.channel == channelPhone && sentPhone)
 	})

@@ -3,8 +3,6 @@ package provider
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -13,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -109,31 +106,18 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	defer cancel()
 
-	var nameRe *regexp.Regexp
-	if s := data.NameRegex.ValueString(); s != "" {
-		re, err := regexp.Compile(s)
-		if err != nil { // the validator already rejects it; kept for unknown-at-plan values
-			resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
-			return
-		}
-		nameRe = re
+	filter, diags := newContactFilter(data.Member, data.NameRegex, data.Status)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-	member, status := data.Member.ValueString(), data.Status.ValueString()
-	ctx = tflog.SetField(ctx, "member", member)
+	ctx = tflog.SetField(ctx, "member", filter.member)
 
 	var matched []rdapi.MessageContact
-	for mc, err := range d.client.ListMessageContacts(ctx, rdapi.ListMessageContactsInput{Member: member}) {
+	for mc, err := range filter.contacts(ctx, d.client) {
 		if err != nil {
-			if member != "" && rdapi.IsInvalidMember(err) {
-				resp.Diagnostics.AddAttributeError(path.Root("member"), "Unable to List Message Contacts",
-					fmt.Sprintf("Member %q does not exist in the resource directory.\n\n%s", member, err))
-				return
-			}
-			resp.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
+			resp.Diagnostics.Append(filter.listError(err))
 			return
-		}
-		if (status != "" && mc.Status != status) || (nameRe != nil && !nameRe.MatchString(mc.Name)) {
-			continue
 		}
 		matched = append(matched, mc)
 	}
