@@ -19,6 +19,7 @@ import (
 var queryCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
 func TestMessageContactListResource_query(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	a, b := newContact("a"), newContact("b")
 	listAll := raw(`list "resourcedirectory_message_contact" "all" {
@@ -65,6 +66,7 @@ func TestMessageContactListResource_query(t *testing.T) {
 // Terraform 1.14 does: a contact created without sending anything gets its
 // verification from the action after create.
 func TestActions_triggered(t *testing.T) {
+	t.Parallel()
 	env := newTestEnv(t)
 	env.requireEmulator("counts verification sends")
 	c := newContact("test")

@@ -67,6 +67,7 @@ func (e *protoEnv) applyTrigger(t *testing.T, id, value string) []*tfprotov6.Dia
 }
 
 func TestMessageContactResource_resendVerificationTriggerWarnings(t *testing.T) {
+	t.Parallel()
 	env := newProtoEnv(t, emulator.WithSettings(func(s *emulator.Settings) { s.DailySendLimit = 1 }))
 	done := env.seed(t, "Done", "done@example.com", "")
 	env.verify(t, done, "done@example.com")

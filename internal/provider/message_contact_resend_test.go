@@ -18,6 +18,7 @@ func withTrigger(c contactHCL, v string) contactHCL {
 }
 
 func TestMessageContactResource_resendVerificationTrigger(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("counts verification sends and verifies")
 		c := newContact("test")
@@ -81,6 +82,7 @@ func TestMessageContactResource_resendVerificationTrigger(t *testing.T) {
 // change is pending cancels the change (one CancelMessageContactUpdate, no
 // UpdateMessageContact, nothing sent) instead of submitting the old values.
 func TestMessageContactResource_revertCancelsPendingChange(t *testing.T) {
+	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("verifies and counts calls")
 		c := newContact("test")

@@ -16,6 +16,7 @@ import (
 // so their arguments are described by hand in the guide; this test keeps
 // the guide and the schemas from drifting apart.
 func TestQueryAndActionsGuide_describesEverySchemaArgument(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../templates/guides/query-and-actions.md.tmpl")
 	if err != nil {
 		t.Fatal(err)
