@@ -92,6 +92,16 @@ func TestMessageContactListResource_protocol(t *testing.T) {
 		}
 	})
 
+	t.Run("no config block", func(t *testing.T) {
+		stream, err := env.server.ListResource(context.Background(), &tfprotov6.ListResourceRequest{TypeName: benchContactType})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := resultIDs(t, slices.Collect(stream.Results)), sorted(alice, bob, carol); !slices.Equal(got, want) {
+			t.Errorf("listed %v, want %v", got, want)
+		}
+	})
+
 	t.Run("limit", func(t *testing.T) {
 		if got := env.list(t, nil, false, 2); len(got) != 2 {
 			t.Errorf("got %d results with limit 2", len(got))

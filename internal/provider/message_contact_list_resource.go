@@ -88,9 +88,13 @@ func (l *messageContactListResource) Configure(_ context.Context, req resource.C
 
 func (l *messageContactListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg messageContactListModel
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
+	// NOTE: a list block without a config block may arrive as no config at
+	// all, which means no filters.
+	if !req.Config.Raw.IsNull() {
+		if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+			stream.Results = list.ListResultsStreamDiagnostics(diags)
+			return
+		}
 	}
 	filter, diags := newContactFilter(cfg.Member, cfg.NameRegex, cfg.Status)
 	if diags.HasError() {
