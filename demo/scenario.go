@@ -260,8 +260,7 @@ func (d *demo) stepVerify(ctx context.Context) error {
 	if err := d.check("the emulator recorded the verification", d.emu.verify(ctx, id, c.Email)); err != nil {
 		return err
 	}
-	d.n.say("A refresh-only apply records what changed on the API side; no resource is modified. " + d.cli.product +
-		" also notes the bindings made in step 1 on the contacts' computed members attribute:")
+	d.n.say("A refresh-only apply records what changed on the API side (the verification); no resource is modified:")
 	if err := d.cli.applyRefreshOnly(ctx); err != nil {
 		return err
 	}
@@ -375,7 +374,7 @@ func (d *demo) stepDrift(ctx context.Context) error {
 		}
 		for _, other := range p.ResourceDrift {
 			if other.Address != address(c.Key) && len(changedAttributes(other)) > 0 {
-				// Computed-only refreshes (such as members) are informational; a
+				// Computed-only refreshes (such as status) are informational; a
 				// changed argument of another contact would be false drift.
 				if slices.ContainsFunc(changedAttributes(other), isArgument) {
 					return fmt.Errorf("%s also drifted: %v", other.Address, describe(other))

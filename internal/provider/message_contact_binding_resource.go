@@ -66,7 +66,9 @@ func (r *messageContactBindingResource) Schema(ctx context.Context, _ resource.S
 			"(API operations `AssociateMembers` and `DisassociateMembers`). One resource manages one binding, so a " +
 			"module can bind a contact that is defined elsewhere.\n\n" +
 			"A contact bound to the root or to a folder applies to every member account below it, including accounts " +
-			"that join later. The contact's `members` attribute lists only the objects bound directly. " +
+			"that join later. The data sources' `members` attribute lists the objects a contact is bound to directly. " +
+			"A binding added outside Terraform is not reported: use `resourcedirectory_message_contact_members` to " +
+			"own all of a contact's bindings, never together with this resource for the same contact. " +
 			"Both arguments force a new binding when they change. A binding removed outside Terraform is detected " +
 			"on refresh and planned for creation again.",
 		Attributes: map[string]schema.Attribute{

@@ -35,7 +35,7 @@ type messageContactDataSource struct {
 }
 
 type messageContactDataSourceModel struct {
-	messageContactModel
+	messageContactDataModel
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 

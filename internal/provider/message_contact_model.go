@@ -12,7 +12,7 @@ import (
 
 // messageContactModel holds the attributes a message contact has in the
 // resource and in both data sources. The resource embeds it and adds its
-// own arguments.
+// own arguments; the data sources add members (messageContactDataModel).
 type messageContactModel struct {
 	ID                  types.String `tfsdk:"id"`
 	Name                types.String `tfsdk:"name"`
@@ -23,8 +23,17 @@ type messageContactModel struct {
 	Status              types.String `tfsdk:"status"`
 	PendingEmailAddress types.String `tfsdk:"pending_email_address"`
 	PendingPhoneNumber  types.String `tfsdk:"pending_phone_number"`
-	Members             types.Set    `tfsdk:"members"`
 	CreateDate          types.String `tfsdk:"create_date"`
+}
+
+// messageContactDataModel is a contact as the data sources report it: the
+// shared attributes plus the objects it is bound to. The resource has no
+// members: bindings belong to the binding and member set resources, and a
+// computed copy on the contact would change whenever they do, a change that
+// `plan -refresh-only` reports as drift.
+type messageContactDataModel struct {
+	messageContactModel
+	Members types.Set `tfsdk:"members"`
 }
 
 // fromAPI sets every attribute of m from v: a pure conversion (rdapi reads
@@ -44,6 +53,13 @@ func (m *messageContactModel) fromAPI(ctx context.Context, v *rdapi.Contact) dia
 	var d diag.Diagnostics
 	m.MessageTypes, d = types.SetValueFrom(ctx, types.StringType, nonNil(v.MessageTypes))
 	diags.Append(d...)
+	return diags
+}
+
+// fromAPI sets every attribute of m from v, members included.
+func (m *messageContactDataModel) fromAPI(ctx context.Context, v *rdapi.Contact) diag.Diagnostics {
+	diags := m.messageContactModel.fromAPI(ctx, v)
+	var d diag.Diagnostics
 	m.Members, d = types.SetValueFrom(ctx, types.StringType, nonNil(v.Members))
 	diags.Append(d...)
 	return diags
@@ -118,9 +134,6 @@ func (m *messageContactModel) nullUnknowns() {
 			*s = types.StringNull()
 		}
 	}
-	if m.Members.IsUnknown() {
-		m.Members = types.SetNull(types.StringType)
-	}
 }
 
 // keepKnownComputed restores the computed values that planned knew.
@@ -134,7 +147,4 @@ func (m *messageContactModel) keepKnownComputed(planned messageContactModel) {
 	keep(&m.PendingEmailAddress, planned.PendingEmailAddress)
 	keep(&m.PendingPhoneNumber, planned.PendingPhoneNumber)
 	keep(&m.CreateDate, planned.CreateDate)
-	if !planned.Members.IsUnknown() {
-		m.Members = planned.Members
-	}
 }

@@ -28,13 +28,15 @@ const (
 		"Verification happens out of band (the recipient follows the link in the email); refresh to see it complete."
 	descPendingPhone = "Phone number that still awaits verification by its recipient, or null when none does."
 	descMembers      = "Objects the contact is bound to directly: the resource directory root (`rd-…`), folders " +
-		"(`fd-…`) or member account IDs (16 digits). Manage bindings with `resourcedirectory_message_contact_binding`."
+		"(`fd-…`) or member account IDs (16 digits). Manage bindings with `resourcedirectory_message_contact_members` " +
+		"(all of a contact's bindings) or `resourcedirectory_message_contact_binding` (one at a time)."
 	descCreateDate = "Creation time as reported by the API, `yyyy-MM-dd HH:mm:ss` (the API gives no time zone)."
 )
 
 // contactAttributes is the one definition of the eleven attributes a
-// message contact has in the resource and in both data sources (the fields
-// of messageContactModel): their names, types and data-source descriptions.
+// message contact has in both data sources (the fields of
+// messageContactDataModel), ten of which the resource has too (all but
+// members): their names, types and data-source descriptions.
 // The data-source schemas and the object type of the plural data source's
 // contacts derive from it; TestSchemaModelParity holds the resource's schema
 // to the same names and types.
@@ -71,8 +73,8 @@ func contactDataSourceAttributes() map[string]schema.Attribute {
 	return out
 }
 
-// messageContactAttrTypes is the object type of messageContactModel, for
-// data sources that return contacts in a nested list.
+// messageContactAttrTypes is the object type of messageContactDataModel,
+// for data sources that return contacts in a nested list.
 func messageContactAttrTypes() map[string]attr.Type {
 	out := make(map[string]attr.Type, len(contactAttributes))
 	for _, a := range contactAttributes {

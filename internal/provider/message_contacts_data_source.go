@@ -134,7 +134,7 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 			resp.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
 			return
 		}
-		var m messageContactModel
+		var m messageContactDataModel
 		resp.Diagnostics.Append(m.fromAPI(ctx, view)...)
 		obj, diags := types.ObjectValueFrom(ctx, objType.AttrTypes, m)
 		resp.Diagnostics.Append(diags...)

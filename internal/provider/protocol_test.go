@@ -90,3 +90,40 @@ func TestMessageContactResource_readWithoutIdentity(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageContactResource_stateWithMembersUpgrades: state written before
+// `members` was removed from the contact resource still loads; the
+// attribute is dropped.
+func TestMessageContactResource_stateWithMembersUpgrades(t *testing.T) {
+	emu := emulator.NewServer(t)
+	server := providerserver.NewProtocol6(provider.New("test")())()
+	schema := configureProtocolServer(t, server, emu, "1.12.6")
+	old := `{"id":"c-qL4HqKONzOM7Ab","name":"Ops","email_address":"ops@example.com","phone_number":null,` +
+		`"title":"CEO","message_types":["AccountExpenses"],"status":"Active","pending_email_address":null,` +
+		`"pending_phone_number":null,"members":["rd-k3Ux9d"],"create_date":"2026-12-01 10:00:00",` +
+		`"send_verification":true,"retain_contact_in_members_on_destroy":false,"timeouts":null}`
+	resp, err := server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: benchContactType,
+		Version:  schema.Version,
+		RawState: &tfprotov6.RawState{JSON: []byte(old)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failOnErrorDiags(t, "UpgradeResourceState", resp.Diagnostics)
+	state, err := resp.UpgradedState.Unmarshal(schema.ValueType())
+	if err != nil {
+		t.Fatalf("decoding the upgraded state: %v", err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := attrs["members"]; ok {
+		t.Error("the upgraded state still has members")
+	}
+	var name string
+	if err := attrs["name"].As(&name); err != nil || name != "Ops" {
+		t.Errorf("upgraded name = %q (%v), want Ops", name, err)
+	}
+}

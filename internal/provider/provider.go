@@ -396,6 +396,7 @@ func (p *resourceDirectoryProvider) Resources(_ context.Context) []func() resour
 	return []func() resource.Resource{
 		NewMessageContactResource,
 		NewMessageContactBindingResource,
+		NewMessageContactMembersResource,
 	}
 }
 

@@ -1,0 +1,10 @@
+# Take over all bindings of an existing contact with an import block.
+import {
+  to = resourcedirectory_message_contact_members.security
+  id = "c-qL4HqKONzOM7Ab"
+}
+
+resource "resourcedirectory_message_contact_members" "security" {
+  contact_id = "c-qL4HqKONzOM7Ab"
+  member_ids = ["fd-Prod4Nz7Qa", "fd-Sec6Tr1Hy"]
+}
