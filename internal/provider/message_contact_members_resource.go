@@ -291,7 +291,7 @@ func (r *messageContactMembersResource) Delete(ctx context.Context, req resource
 func (r *messageContactMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !contactIDPattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid Message Contact Members Import ID",
-			fmt.Sprintf("The import ID is the ID of the message contact, such as c-qL4HqKONzOM7Ab (\"c-\" followed by "+
+			fmt.Sprintf("The import ID is the ID of the message contact, such as c-qL4HqKONzOM7abcd (\"c-\" followed by "+
 				"letters and digits); got %q.", req.ID))
 		return
 	}

@@ -293,9 +293,9 @@ func TestMessageContactMembersResource_invalidArguments(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
-			step("c-qL4HqKONzOM7Ab", []string{testRootID, "fd_nope"},
+			step("c-qL4HqKONzOM7abcd", []string{testRootID, "fd_nope"},
 				diagText("must be the resource directory root ID (rd-…), a folder ID (fd-…) or a 16-digit member account ID")),
-			step("c-qL4HqKONzOM7Ab", []string{"150000000000000"}, regexp.MustCompile(`member_ids`)),
+			step("c-qL4HqKONzOM7abcd", []string{"150000000000000"}, regexp.MustCompile(`member_ids`)),
 			step("contact", []string{testRootID}, diagText("contact_id must be a message contact ID")),
 		},
 	})
@@ -321,7 +321,7 @@ func TestMessageContactMembersResource_importErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: env.config(c)},
 			importStep(testProdFolderID, diagText("The import ID is the ID of the message contact")),
-			importStep("c-qL4HqKONzOM7Ab:"+testProdFolderID, diagText("The import ID is the ID of the message contact")),
+			importStep("c-qL4HqKONzOM7abcd:"+testProdFolderID, diagText("The import ID is the ID of the message contact")),
 			importStep("c-0000000000000000", regexp.MustCompile(`Cannot import non-existent remote object`)),
 		},
 	})
@@ -352,7 +352,7 @@ func TestMessageContactMembersResource_examples(t *testing.T) {
 	t.Run("resource.tf", func(t *testing.T) {
 		env := newTestEnv(t)
 		env.pointExamplesAtTestAPI()
-		config := loadExampleHCL(t, dir+"resource.tf")
+		config := readExample(t, dir+"resource.tf")
 		want := []string{testProdFolderID, testSecFolderID, testAccountIDs[4]}
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
@@ -373,7 +373,7 @@ func TestMessageContactMembersResource_examples(t *testing.T) {
 		env.pointExamplesAtTestAPI()
 		id := env.addTestContact("SecOps", testProdFolderID, testAccountIDs[0])
 		var importAddr, importID string
-		for line := range strings.Lines(loadExampleHCL(t, dir+"import.sh", exampleContactID, id)) {
+		for line := range strings.Lines(readExample(t, dir+"import.sh", examplePlaceID, id)) {
 			if f := strings.Fields(line); len(f) == 4 && f[0] == "terraform" && f[1] == "import" {
 				importAddr, importID = f[2], f[3]
 			}
@@ -408,7 +408,7 @@ func TestMessageContactMembersResource_examples(t *testing.T) {
 		env := newTestEnv(t)
 		env.pointExamplesAtTestAPI()
 		id := env.addTestContact("SecOps", testProdFolderID, testSecFolderID)
-		config := loadExampleHCL(t, dir+"import-by-string-id.tf", exampleContactID, id)
+		config := readExample(t, dir+"import-by-string-id.tf", examplePlaceID, id)
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6Factories,
 			Steps: []resource.TestStep{
