@@ -148,7 +148,7 @@ var (
 )
 
 // makeInstall runs the README's `make install` once per test binary, into
-// a mirror directory of its own.
+// the mirror directory TestMain made.
 func makeInstall(t *testing.T) string {
 	t.Helper()
 	section := readmeSection(t, "### From source, beside other providers")
@@ -156,13 +156,7 @@ func makeInstall(t *testing.T) string {
 		t.Fatal("the README's installation commands have no `make install` line")
 	}
 	installOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "rd-install-mirror-")
-		if err != nil {
-			installErr = err
-			return
-		}
-		installMirror = dir
-		cmd := exec.Command("make", "--no-print-directory", "install", "INSTALL_MIRROR="+dir)
+		cmd := exec.Command("make", "--no-print-directory", "install", "INSTALL_MIRROR="+installMirror)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			installErr = fmt.Errorf("make install: %v\n%s", err, out)
 		}
@@ -173,11 +167,17 @@ func makeInstall(t *testing.T) string {
 	return installMirror
 }
 
+// TestMain provides the mirror directory that makeInstall fills, shared by
+// the tests of this package.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if installMirror != "" {
-		_ = os.RemoveAll(installMirror)
+	dir, err := os.MkdirTemp("", "rd-install-mirror-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
+	installMirror = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 
