@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -14,14 +15,18 @@ import (
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-const adoptionExample = "guides/adopt-existing-contacts/main.tf"
+const (
+	adoptionExample      = "guides/adopt-existing-contacts/main.tf"
+	adoptionOwnedExample = "guides/adopt-existing-contacts/owned/main.tf"
+)
 
 // TestExamples_adoptExistingContacts runs the adoption guide's example
 // against a directory of 20 contacts created through the API (every title,
 // assorted message types and phones, some still Verifying, some with a
 // pending change, some bound to the root, folders or accounts): one plan
-// imports every contact and binding and changes nothing, and the plan
-// after it is empty. Both emulator read modes, since what the API shows
+// imports every contact and binding and changes nothing, the plan after it
+// is empty, and the guide's "own the values" configuration, fed the saved
+// output, plans no resource change. Both emulator read modes, since what the API shows
 // for a pending change is undocumented.
 func TestExamples_adoptExistingContacts(t *testing.T) {
 	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
@@ -30,6 +35,7 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 			env.emulated().MustApply(func(s *emulator.Settings) { s.ReadMode = mode })
 			bindings := seedDirectory(t, env, 20)
 			cfg := readExample(t, "provider/provider.tf") + "\n" + readExample(t, adoptionExample)
+			var savedContacts string
 
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Factories,
@@ -52,6 +58,15 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectEmptyPlan(),
 						}},
+						ConfigStateChecks: []statecheck.StateCheck{saveOutput("contacts", &savedContacts)},
+					},
+					{
+						// The guide's next step: the same addresses, from values saved
+						// from the adoption's output, plan no resource change (only the
+						// output, which that file no longer has, goes away).
+						PreConfig:        func() { t.Setenv("TF_VAR_contacts", savedContacts) },
+						Config:           readExample(t, "provider/provider.tf") + "\n" + readExample(t, adoptionOwnedExample),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectImportOnly{imports: 0}}},
 					},
 					{
 						// NOTE: terraform-plugin-testing's final destroy reads the
@@ -130,7 +145,7 @@ func verifyAll(t *testing.T, env *testEnv, id string, in rdapi.AddMessageContact
 }
 
 // expectImportOnly is a plan check for "imports to import, 0 to add, 0 to
-// change, 0 to destroy".
+// change, 0 to destroy" (with imports 0: no resource change at all).
 type expectImportOnly struct{ imports int }
 
 func (e expectImportOnly) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
@@ -157,4 +172,23 @@ type stateCheckFunc func() error
 
 func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
+}
+
+// saveOutput is a state check that stores the JSON of output name in dst.
+func saveOutput(name string, dst *string) statecheck.StateCheck {
+	return stateCheckWith(func(req statecheck.CheckStateRequest) error {
+		if req.State == nil || req.State.Values == nil || req.State.Values.Outputs[name] == nil {
+			return fmt.Errorf("no output %q in the state", name)
+		}
+		b, err := json.Marshal(req.State.Values.Outputs[name].Value)
+		*dst = string(b)
+		return err
+	})
+}
+
+// stateCheckWith is a state check that runs f on the state.
+type stateCheckWith func(statecheck.CheckStateRequest) error
+
+func (f stateCheckWith) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(req)
 }

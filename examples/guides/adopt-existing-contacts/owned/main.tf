@@ -1,0 +1,44 @@
+# After the adoption: the same resources, derived from values you own
+# instead of from what the directory holds. Save the adoption's output as
+#   terraform output -json contacts | jq '{contacts: .}' > contacts.auto.tfvars.json
+# and use this file in place of the adoption configuration.
+
+variable "contacts" {
+  description = "Message contacts by name, with the objects each is bound to."
+  type = map(object({
+    email_address = string
+    phone_number  = optional(string)
+    title         = string
+    message_types = set(string)
+    members       = set(string)
+  }))
+}
+
+locals {
+  # One entry per binding: "<contact name>/<member ID>".
+  bindings = merge([
+    for name, c in var.contacts : {
+      for member in c.members : "${name}/${member}" => {
+        contact   = name
+        member_id = member
+      }
+    }
+  ]...)
+}
+
+resource "resourcedirectory_message_contact" "adopted" {
+  for_each = var.contacts
+
+  name          = each.key
+  email_address = each.value.email_address
+  phone_number  = each.value.phone_number
+  title         = each.value.title
+  message_types = each.value.message_types
+}
+
+resource "resourcedirectory_message_contact_binding" "adopted" {
+  for_each = local.bindings
+
+  contact_id = resourcedirectory_message_contact.adopted[each.value.contact].id
+  member_id  = each.value.member_id
+}
