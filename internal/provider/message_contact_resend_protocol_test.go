@@ -37,8 +37,10 @@ func (e *protoEnv) applyTrigger(t *testing.T, id, value string) []*tfprotov6.Dia
 	}
 	attrs["resend_verification_trigger"] = str(value)
 	proposed := tftypes.NewValue(typ, attrs)
-	for _, computed := range []string{"id", "status", "pending_email_address", "pending_phone_number", "members", "create_date"} {
-		attrs[computed] = tftypes.NewValue(attrs[computed].Type(), nil)
+	for _, a := range schema.Block.Attributes { // config has no computed-only values
+		if a.Computed && !a.Optional {
+			attrs[a.Name] = tftypes.NewValue(a.ValueType(), nil)
+		}
 	}
 	config := tftypes.NewValue(typ, attrs)
 	dv := func(v tftypes.Value) *tfprotov6.DynamicValue {
