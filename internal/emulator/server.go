@@ -188,6 +188,9 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
+	// The Date header shows the emulator's clock (WithClock), the one its
+	// CreateDate values come from, as a real server's would.
+	w.Header().Set("Date", e.now().UTC().Format(http.TimeFormat))
 	writeReply(w, requestID, rep)
 }
 

@@ -21,10 +21,12 @@ import (
 // credentialSettings selects the credentials, after environment fallbacks
 // have been applied to the provider configuration.
 type credentialSettings struct {
-	accessKey             string
-	secretKey             string
-	securityToken         string
-	profile               string
+	accessKey     string
+	secretKey     string
+	securityToken string
+	profile       string
+	// keyOrigin says where accessKey came from, for error messages.
+	keyOrigin             string
 	sharedCredentialsFile string
 	region                string
 	assumeRole            *assumeRoleSettings
@@ -69,6 +71,16 @@ func (e credentialEnv) first(names ...string) string {
 	return ""
 }
 
+// firstName returns the first of the named variables that is set.
+func (e credentialEnv) firstName(names ...string) string {
+	for _, n := range names {
+		if strings.TrimSpace(e.getenv(n)) != "" {
+			return n
+		}
+	}
+	return ""
+}
+
 func (e credentialEnv) isTrue(name string) bool {
 	return strings.EqualFold(strings.TrimSpace(e.getenv(name)), "true")
 }
@@ -99,6 +111,9 @@ func resolveCredentials(s credentialSettings, env credentialEnv) (resolvedCreden
 		base.source = "static access key"
 		if s.securityToken != "" {
 			base.source = "static STS token"
+		}
+		if s.keyOrigin != "" {
+			base.source += " from " + s.keyOrigin
 		}
 		if s.assumeRole == nil {
 			return base, diags
@@ -244,7 +259,8 @@ func profileCredentials(s credentialSettings, env credentialEnv) (providers.Cred
 			home, err := env.homeDir()
 			if err != nil || home == "" {
 				diags.AddAttributeError(path.Root("profile"), "Unable to Locate Profile",
-					"The home directory is unknown, so ~/.aliyun/config.json cannot be read. Set shared_credentials_file.")
+					fmt.Sprintf("Profile %s cannot be read: the home directory is unknown, so ~/.aliyun/config.json "+
+						"cannot be found. Set shared_credentials_file.", profileLabel(s.profile)))
 				return nil, "", diags
 			}
 			file = filepath.Join(home, ".aliyun", "config.json")
@@ -272,8 +288,9 @@ func profileCredentials(s credentialSettings, env credentialEnv) (providers.Cred
 	}
 	if err != nil {
 		diags.AddAttributeError(fileAttr, "Unable to Read Shared Credentials File",
-			fmt.Sprintf("Reading %s failed: %s. Create it with `aliyun configure`, or point shared_credentials_file "+
-				"(ALIBABA_CLOUD_CREDENTIALS_FILE) at an existing Alibaba Cloud CLI config.json.", file, err))
+			fmt.Sprintf("Reading profile %s from %s failed: %s. Create it with `aliyun configure`, or point "+
+				"shared_credentials_file (ALIBABA_CLOUD_CREDENTIALS_FILE) at an existing Alibaba Cloud CLI config.json.",
+				profileLabel(s.profile), file, err))
 		return nil, "", diags
 	}
 	profile := s.profile
@@ -287,10 +304,20 @@ func profileCredentials(s credentialSettings, env credentialEnv) (providers.Cred
 	}
 	cp, err := providers.NewCLIProfileCredentialsProviderBuilder().WithProfileFile(file).WithProfileName(profile).Build()
 	if err != nil {
-		diags.AddAttributeError(path.Root("profile"), "Invalid Profile", err.Error())
+		diags.AddAttributeError(path.Root("profile"), "Invalid Profile",
+			fmt.Sprintf("Profile %q in %s cannot be used: %s", profile, file, err))
 		return nil, "", diags
 	}
 	return cp, fmt.Sprintf("CLI profile %q in %s", profile, file), diags
+}
+
+// profileLabel names a profile in an error: quoted, or as the file's
+// current profile when none was given.
+func profileLabel(name string) string {
+	if name == "" {
+		return "(the file's current profile)"
+	}
+	return fmt.Sprintf("%q", name)
 }
 
 // defaultChain builds the standard credential chain from the sources that

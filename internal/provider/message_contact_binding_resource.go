@@ -104,7 +104,7 @@ func (r *messageContactBindingResource) Schema(ctx context.Context, _ resource.S
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+			"timeouts": withPositiveTimeouts(timeouts.Block(ctx, timeouts.Opts{
 				Create: true,
 				Read:   true,
 				Delete: true,
@@ -113,7 +113,7 @@ func (r *messageContactBindingResource) Schema(ctx context.Context, _ resource.S
 				ReadDescription: "How long to keep trying to read the binding (default `5m`).",
 				DeleteDescription: "How long to keep trying to unbind, retries of throttled or conflicting calls " +
 					"included (default `10m`).",
-			}),
+			})),
 		},
 	}
 }
@@ -168,6 +168,11 @@ func (r *messageContactBindingResource) Read(ctx context.Context, req resource.R
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing binding from state")
+		resp.Diagnostics.AddWarning("Message Contact Binding Removed From State",
+			fmt.Sprintf("Message contact %s no longer exists, so its binding to %s is gone; it was removed from "+
+				"the state. If the configuration still declares the binding, point contact_id at an existing "+
+				"contact (or re-create the contact) before applying: a binding to a deleted contact cannot be created.",
+				contactID, memberID))
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:

@@ -93,7 +93,8 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Required: true,
 				MarkdownDescription: descEmail + " When `send_verification` is true, the provider asks the API to send " +
 					"the verification email after a create or a change.",
-				Validators: []validator.String{emailValidator{}},
+				Validators:    []validator.String{emailValidator{}},
+				PlanModifiers: []planmodifier.String{emailCaseChangeWarning{}},
 			},
 			"phone_number": schema.StringAttribute{
 				Optional: true,
@@ -113,7 +114,7 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: descMessageTypes + " The API replaces the whole list on update.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(rdapi.MessageTypes...)),
+					messageTypesValidator{},
 				},
 			},
 			"send_verification": schema.BoolAttribute{
@@ -165,13 +166,13 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+			"timeouts": withPositiveTimeouts(timeouts.Block(ctx, timeouts.Opts{
 				Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Time allowed for the create, including retries and sending verification (default `10m`).",
 				ReadDescription:   "Time allowed for a refresh, including retries (default `5m`).",
 				UpdateDescription: "Time allowed for an update, including retries and sending verification (default `10m`).",
 				DeleteDescription: "Time allowed for the deletion, including waiting for an asynchronous deletion (default `10m`).",
-			}),
+			})),
 		},
 	}
 }
@@ -218,15 +219,11 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 		MessageTypes: messageTypes,
 	})
 	if err != nil {
-		if rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
-			r.addNameTaken(ctx, &resp.Diagnostics, plan.Name.ValueString(), err, true)
-			return
-		}
-		addAPIError(&resp.Diagnostics, "Unable to Create Message Contact", err, contactArgumentForCode)
+		r.createError(ctx, &resp.Diagnostics, plan.Name.ValueString(), err)
 		return
 	}
 	ctx = tflog.SetField(ctx, "contact_id", out.ContactID)
-	tflog.Debug(ctx, "created message contact")
+	tflog.Debug(ctx, "created message contact", map[string]any{"recovered": out.Recovered})
 
 	// Save the ID at once: whatever fails below, Terraform must not lose
 	// track of the contact that now exists.
@@ -242,6 +239,14 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 
+	if out.Recovered && ctx.Err() != nil {
+		// The timeout or an interrupt ended the create while the Add that
+		// committed was in flight; the contact was found afterwards. Record
+		// it as listed rather than fail (a failed create would be tainted
+		// and replaced).
+		r.recordInterruptedCreate(ctx, resp, plan, *out.Contact)
+		return
+	}
 	v, err := r.client.ReadNewContact(ctx, out.ContactID)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read Message Contact After Create",
@@ -369,6 +374,12 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 	ctx = tflog.SetField(ctx, "contact_id", id)
 
 	retain := state.RetainContactInMembersOnDestroy.ValueBool()
+	// Bindings this configuration manages depend on the contact and are
+	// destroyed first; any left now were made elsewhere.
+	var boundElsewhere []string
+	if mc, err := r.client.GetMessageContact(ctx, id); err == nil {
+		boundElsewhere = mc.Members
+	}
 	out, err := r.client.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{
 		ContactID:              id,
 		RetainContactInMembers: &retain,
@@ -384,6 +395,7 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 		resp.Diagnostics.AddError("Unable to Delete Message Contact", err.Error())
 		return
 	case out.Status == rdapi.DeletionStatusDeleted:
+		addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
 		return
 	}
 	if err := r.client.WaitForDeletion(ctx, id); err != nil {
@@ -396,6 +408,7 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	tflog.Debug(ctx, "message contact deletion finished")
+	addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
 }
 
 // deletionFailedDetail explains an asynchronous deletion that the API
@@ -479,15 +492,12 @@ func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.D
 	}
 	var b strings.Builder
 	if holder != "" {
-		fmt.Fprintf(&b, "Message contact %s already has the name %q; names are unique within the resource directory.", holder, name)
+		fmt.Fprintf(&b, "Message contact %s already has the name %q; names are unique within the resource directory.", rdapi.Printable(holder, 64), name)
 	} else {
 		fmt.Fprintf(&b, "Another message contact already has the name %q; names are unique within the resource directory.", name)
 	}
 	if onCreate && holder != "" {
-		fmt.Fprintf(&b, "\n\nTo manage the existing contact with Terraform instead, import it:\n\n"+
-			"  terraform import resourcedirectory_message_contact.<name> %s\n\n"+
-			"or add an import block:\n\n"+
-			"  import {\n    to = resourcedirectory_message_contact.<name>\n    id = %q\n  }", holder, holder)
+		fmt.Fprintf(&b, "\n\nTo manage the existing contact with this configuration instead, %s", importHint(holder))
 	} else {
 		b.WriteString("\n\nChoose another name.")
 	}

@@ -406,7 +406,7 @@ func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
 				{
 					Config: env.config(c),
 					ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + id + `.*` +
-						`terraform import resourcedirectory_message_contact.<name> ` + id + `.*import \{`),
+						`import \{\s+to = resourcedirectory_message_contact.<label>\s+id = "` + id + `".*terraform import or tofu import`),
 				},
 				{
 					// On rename, the error names the holder too.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -60,6 +61,7 @@ type providerModel struct {
 	Endpoint              types.String      `tfsdk:"endpoint"`
 	Region                types.String      `tfsdk:"region"`
 	MaxRetries            types.Int64       `tfsdk:"max_retries"`
+	RequestTimeout        types.String      `tfsdk:"request_timeout"`
 }
 
 // assumeRoleModel maps the assume_role block.
@@ -151,6 +153,14 @@ func (p *resourceDirectoryProvider) Schema(_ context.Context, _ provider.SchemaR
 					"errors; `0` disables retries. Defaults to 8. Retries also stop at the operation's timeout.",
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
+			"request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Time allowed for one HTTP attempt of an API call (connecting, sending and " +
+					"receiving the whole reply), as a duration such as `30s`. Defaults to `30s`. An attempt that " +
+					"takes longer is abandoned and retried like a network error; the operation's timeout still " +
+					"bounds all attempts together.",
+				Validators: []validator.String{positiveDuration{}},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"assume_role": schema.ListNestedBlock{
@@ -217,6 +227,11 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		sharedCredentialsFile: pick(cfg.SharedCredentialsFile, "ALIBABA_CLOUD_CREDENTIALS_FILE", "ALICLOUD_SHARED_CREDENTIALS_FILE"),
 		region:                pick(cfg.Region, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"),
 	}
+	if cfg.AccessKey.ValueString() != "" {
+		settings.keyOrigin = "the access_key and secret_key provider arguments"
+	} else if n := env.firstName("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABACLOUD_ACCESS_KEY_ID"); n != "" {
+		settings.keyOrigin = "the environment variable " + n
+	}
 	settings.assumeRole = assumeRoleFrom(cfg.AssumeRole, env, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -241,13 +256,20 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		}
 	}
 
+	var requestTimeout time.Duration // rdapi default
+	if !cfg.RequestTimeout.IsNull() {
+		requestTimeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString()) // validated at plan time
+	}
+
 	client, err := rdapi.New(rdapi.Options{
-		Endpoint:    endpoint,
-		Site:        site,
-		Credentials: creds.provider,
-		MaxRetries:  maxRetries,
-		UserAgent:   userAgent(p.version, req.TerraformVersion),
-		Logger:      logAPIEvent,
+		Endpoint:         endpoint,
+		Site:             site,
+		Credentials:      creds.provider,
+		MaxRetries:       maxRetries,
+		HTTPTimeout:      requestTimeout,
+		CredentialSource: creds.source,
+		UserAgent:        userAgent(p.version, req.TerraformVersion),
+		Logger:           logAPIEvent,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
@@ -337,6 +359,7 @@ func rejectUnknown(cfg *providerModel, diags *diag.Diagnostics) {
 	unknown("endpoint", !cfg.Endpoint.IsUnknown())
 	unknown("region", !cfg.Region.IsUnknown())
 	unknown("max_retries", !cfg.MaxRetries.IsUnknown())
+	unknown("request_timeout", !cfg.RequestTimeout.IsUnknown())
 	for i, b := range cfg.AssumeRole {
 		for _, a := range []struct {
 			name  string

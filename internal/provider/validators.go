@@ -5,9 +5,15 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
 var (
@@ -21,10 +27,15 @@ var (
 	chinaMobile       = regexp.MustCompile(`^1\d{10}$`)
 )
 
-// emailValidator accepts a bare address (no display name) whose domain has
-// at least one dot, which is what the API's InvalidParameter.EmailAddress
-// check lets through.
+// emailValidator accepts a bare address (no display name) of ASCII
+// characters whose local part has at most 64 characters and whose domain is
+// a host name of at least two labels (letters, digits and inner hyphens, 63
+// characters each), at most 254 characters in all (RFC 5321): what the
+// API's InvalidParameter.EmailAddress check lets through.
 type emailValidator struct{}
+
+// domainLabel is one label of a host name (RFC 1123).
+var domainLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
 func (emailValidator) Description(context.Context) string {
 	return "must be an email address such as someone@example.com"
@@ -37,16 +48,45 @@ func (v emailValidator) ValidateString(ctx context.Context, req validator.String
 		return
 	}
 	s := req.ConfigValue.ValueString()
-	addr, err := mail.ParseAddress(s)
-	ok := err == nil && addr.Address == s
-	if ok {
-		_, domain, _ := strings.Cut(s, "@")
-		ok = strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
-	}
-	if !ok {
+	if why := emailProblem(s); why != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Email Address",
-			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), s))
+			fmt.Sprintf("%s %s, got %q: %s.", req.Path, v.Description(ctx), s, why))
 	}
+}
+
+// emailProblem says what is wrong with s as an email address, or "".
+func emailProblem(s string) string {
+	for _, r := range s {
+		if r > 0x7e || r < 0x21 {
+			return "only ASCII letters, digits and punctuation are accepted (write an internationalized domain " +
+				"in its xn-- form)"
+		}
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s {
+		return "it is not a bare address of the form local-part@domain"
+	}
+	local, domain, _ := strings.Cut(s, "@")
+	switch {
+	case len(local) > 64:
+		return fmt.Sprintf("the part before @ has %d characters, at most 64 are allowed", len(local))
+	case len(s) > 254:
+		return fmt.Sprintf("it has %d characters, at most 254 are allowed", len(s))
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return "the domain needs at least one dot, as in example.com"
+	}
+	for _, l := range labels {
+		if !domainLabel.MatchString(l) {
+			return fmt.Sprintf("the domain label %q is not valid: labels are 1 to 63 letters, digits or hyphens, "+
+				"and do not start or end with a hyphen", l)
+		}
+	}
+	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+		return "the top-level domain cannot be all digits"
+	}
+	return ""
 }
 
 // phoneValidator checks the API's "<country code>-<number>" format and that
@@ -105,3 +145,82 @@ func (v regexSyntaxValidator) ValidateString(ctx context.Context, req validator.
 // memberIDPattern matches what a contact can be bound to: the resource
 // directory root ("rd-…"), a folder ("fd-…") or a 16-digit member account ID.
 var memberIDPattern = regexp.MustCompile(`^(?:rd-[A-Za-z0-9]+|fd-[A-Za-z0-9]+|[0-9]{16})$`)
+
+// positiveDuration accepts a Go duration ("30s", "5m", "1h30m") greater
+// than zero. A zero or negative operation timeout would fail every call at
+// once with a misleading error, so it is rejected at plan time.
+type positiveDuration struct{}
+
+func (positiveDuration) Description(context.Context) string {
+	return `must be a positive duration such as "30s", "10m" or "1h30m"`
+}
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v positiveDuration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%s %s (a number with a unit: s, m or h), got %q.", req.Path, v.Description(ctx), s))
+	case d <= 0:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%s %s, got %q: a zero or negative timeout would end every API call before it starts.",
+				req.Path, v.Description(ctx), s))
+	}
+}
+
+// withPositiveTimeouts adds positiveDuration to every attribute of a
+// timeouts block built by the framework-timeouts package.
+func withPositiveTimeouts(b schema.Block) schema.Block {
+	nb, ok := b.(schema.SingleNestedBlock)
+	if !ok {
+		return b
+	}
+	for name, a := range nb.Attributes {
+		if sa, ok := a.(schema.StringAttribute); ok {
+			sa.Validators = append(sa.Validators, positiveDuration{})
+			nb.Attributes[name] = sa
+		}
+	}
+	return nb
+}
+
+// messageTypesValidator checks every element of message_types against the
+// API's enumeration and names a wrong element by its value, suggesting the
+// spelling the API expects (the generic set validator would point at
+// message_types[Value("accountexpenses")]).
+type messageTypesValidator struct{}
+
+func (messageTypesValidator) Description(context.Context) string {
+	return "each element must be one of " + strings.Join(rdapi.MessageTypes, ", ")
+}
+
+func (v messageTypesValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v messageTypesValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, e := range req.ConfigValue.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() || slices.Contains(rdapi.MessageTypes, s.ValueString()) {
+			continue
+		}
+		detail := fmt.Sprintf("%s contains %q, which is not a message type.", req.Path, s.ValueString())
+		for _, mt := range rdapi.MessageTypes {
+			if strings.EqualFold(mt, s.ValueString()) {
+				detail += fmt.Sprintf(" Did you mean %q? Message types are case-sensitive.", mt)
+				break
+			}
+		}
+		detail += " Each element must be one of: " + strings.Join(rdapi.MessageTypes, ", ") + "."
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Message Type", detail)
+	}
+}

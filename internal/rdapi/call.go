@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -22,7 +24,11 @@ type outcome struct {
 	// ambiguous: an attempt failed after the request may have reached the
 	// server, so a mutation may have been committed before the final reply.
 	ambiguous bool
-	attempts  int
+	// uncertainSince is the local start of the first such attempt.
+	uncertainSince time.Time
+	attempts       int
+	// clock is the Date header of the last reply.
+	clock clockSample
 }
 
 // call sends action with params (all in the query, as the official SDK
@@ -40,7 +46,7 @@ func call[T any](ctx context.Context, c *Client, action string, params url.Value
 	req.Header.Set("User-Agent", c.userAgent)
 
 	resp, err := c.retry.Do(req)
-	out := outcome{ambiguous: x.ambiguous, attempts: x.attempt}
+	out := outcome{ambiguous: x.ambiguous, uncertainSince: x.uncertainSince, attempts: x.attempt, clock: x.clock}
 	if resp != nil {
 		defer func() {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReplyBody))
@@ -48,17 +54,25 @@ func call[T any](ctx context.Context, c *Client, action string, params url.Value
 		}()
 	}
 	if err != nil {
-		return nil, out, x.wrapFailure(err)
+		if se, ok := errors.AsType[*signError](err); ok && c.credentialSource != "" {
+			return nil, out, fmt.Errorf("%s: getting credentials from %s failed: %w", action, c.credentialSource, se.err)
+		}
+		if isConnRefused(err) && !x.ambiguous {
+			return nil, out, c.refusedError(action, x.attempt, err)
+		}
+		return nil, out, x.wrapFailure(c.explainTimeout(ctx, err, x.started))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return nil, out, x.giveUp(decodeError(action, resp))
+		apiErr := decodeError(action, resp)
+		apiErr.Hint = credentialHint(apiErr.Code, c.credentialSource)
+		return nil, out, x.giveUp(apiErr)
 	}
 
 	body, truncated, err := readBounded(resp.Body, maxReplyBody)
 	requestID := successRequestID(resp.Header, body)
 	switch {
 	case err != nil:
-		return nil, out, fmt.Errorf("%s: reading reply (HTTP %d, RequestId %q): %w", action, resp.StatusCode, requestID, err)
+		return nil, out, fmt.Errorf("%s: reading reply (HTTP %d, RequestId %q): %w", action, resp.StatusCode, requestID, c.explainTimeout(ctx, err, x.started))
 	case truncated:
 		return nil, out, fmt.Errorf("%s: reply exceeds %d bytes (HTTP %d, RequestId %q)", action, maxReplyBody, resp.StatusCode, requestID)
 	}
@@ -82,6 +96,20 @@ func (x *exchange) wrapFailure(err error) error {
 	default:
 		return fmt.Errorf("%s: %w", x.action, x.giveUp(err))
 	}
+}
+
+// explainTimeout says which limit a timeout error hit when it was the
+// per-attempt one (Options.HTTPTimeout), not the caller's context: both
+// read "context deadline exceeded".
+// A body cut off by that timeout may also surface as a closed connection,
+// hence the check of the attempt's age.
+func (c *Client) explainTimeout(ctx context.Context, err error, started time.Time) error {
+	var ne net.Error
+	timedOut := errors.As(err, &ne) && ne.Timeout()
+	if ctx.Err() != nil || (!timedOut && time.Since(started) < c.http.Timeout) {
+		return err
+	}
+	return fmt.Errorf("%w (no complete reply within the per-attempt timeout of %s)", err, c.http.Timeout)
 }
 
 // flatten adds values as the 1-based repeat list name.1, name.2, … the API

@@ -60,11 +60,16 @@ const (
 	DefaultMaxRetries   = 8
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 20 * time.Second
-	DefaultHTTPTimeout  = 60 * time.Second
+	DefaultHTTPTimeout  = 30 * time.Second
 	// DefaultPageSize is the page size of the list iterators.
 	DefaultPageSize = 50
 	// MaxPageSize is the largest page size the iterators request.
 	MaxPageSize = 100
+	// MaxListPages bounds how many pages one list reads (10,000 contacts at
+	// the default page size), so a server that never stops sending fresh
+	// pages ends in an error instead of a read that lasts until the
+	// operation's timeout.
+	MaxListPages = 200
 )
 
 // Options configures a Client. Only Credentials is required.
@@ -103,6 +108,10 @@ type Options struct {
 	// instead of being throttled; 0 means DefaultRateLimit and a negative
 	// value disables pacing.
 	RateLimit float64
+	// CredentialSource names where Credentials come from (an environment
+	// variable, a profile, …); errors about the access key or the signature
+	// quote it.
+	CredentialSource string
 	// Logger, when set, receives one event per attempt, on the calling
 	// goroutine and with the call's context (so tflog fields set by the
 	// caller apply); concurrent calls invoke it concurrently. Events never
@@ -115,6 +124,7 @@ type Options struct {
 	httpTransport http.RoundTripper                          // beneath the signer; default a pooled cleanhttp transport
 	jitter        func(n int64) int64                        // uniform in [0, n); default math/rand/v2
 	pageSize      int                                        // iterator page size; default DefaultPageSize
+	maxPages      int                                        // page limit of one list; default MaxListPages
 	afterAttempt  func(x *exchange, ev LogEvent)             // observes retry decisions in tests
 	sleep         func(context.Context, time.Duration) error // waits of polls and retries; default sleepCtx
 }
@@ -159,8 +169,16 @@ type Client struct {
 	jitter   func(int64) int64
 	sleep    func(context.Context, time.Duration) error
 	pageSize int
+	maxPages int
 
 	afterAttempt func(*exchange, LogEvent)
+
+	// clock is what the replies showed of the server's clock, for deciding
+	// ambiguous creates (adopt.go).
+	clock serverClock
+
+	credentialSource string
+	loopback         bool
 }
 
 // New builds a Client. It validates o and makes no network call.
@@ -195,7 +213,11 @@ func New(o Options) (*Client, error) {
 		jitter:       o.jitter,
 		sleep:        o.sleep,
 		pageSize:     o.pageSize,
+		maxPages:     o.maxPages,
 		afterAttempt: o.afterAttempt,
+
+		credentialSource: o.CredentialSource,
+		loopback:         isLoopback(endpoint.Hostname()),
 	}
 	switch {
 	case c.retryMax == 0:
@@ -220,6 +242,9 @@ func New(o Options) (*Client, error) {
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = MaxListPages
 	}
 	switch {
 	case c.pageSize <= 0:
@@ -267,6 +292,10 @@ func (c *Client) Endpoint() string { return strings.TrimSuffix(c.endpoint.String
 // parseEndpoint accepts "https://host[:port]", "http://loopback[:port]" or a
 // bare "host[:port]" (HTTPS), with an optional trailing slash.
 func parseEndpoint(raw string) (*url.URL, error) {
+	if suggestion, ok := bareLoopback(raw); ok {
+		return nil, fmt.Errorf("invalid endpoint %q: no scheme; a loopback endpoint is usually a local emulator "+
+			"speaking plain HTTP: use %q (or https://… if it serves TLS)", raw, suggestion)
+	}
 	s := strings.TrimSpace(raw)
 	if !strings.Contains(s, "://") {
 		s = "https://" + s

@@ -607,7 +607,16 @@ func TestWriteSemaphore(t *testing.T) {
 }
 
 func TestAdd_recoversAfterLostReply(t *testing.T) {
-	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", Title: "CEO", MessageTypes: []string{"AccountExpenses"}}
+	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", PhoneNumber: "86-13900001234", Title: "CEO",
+		MessageTypes: []string{"AccountExpenses"}}
+	listed := func(mutate func(m map[string]any)) map[string]any {
+		m := contactJSON("c-tom", "tom")
+		m["CreateDate"] = time.Now().In(time.FixedZone("", 8*3600)).Format(createDateLayout)
+		if mutate != nil {
+			mutate(m)
+		}
+		return m
+	}
 	tests := []struct {
 		name      string
 		listed    map[string]any
@@ -617,17 +626,33 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 	}{
 		{
 			name:      "same contact adopted",
-			listed:    contactJSON("c-tom", "tom"),
+			listed:    listed(nil),
 			wantID:    "c-tom",
 			wantCalls: []string{actionAdd, actionAdd, actionList},
 		},
 		{
-			name: "different contact holds the name",
-			listed: func() map[string]any {
-				m := contactJSON("c-other", "tom")
-				m["EmailAddress"] = "someone-else@example.com"
-				return m
-			}(),
+			name:      "different contact holds the name",
+			listed:    listed(func(m map[string]any) { m["EmailAddress"] = "someone-else@example.com" }),
+			wantErr:   CodeNameAlreadyUsed,
+			wantCalls: []string{actionAdd, actionAdd, actionList},
+		},
+		{
+			// The takeover of issue 8: the same attributes, but created by
+			// someone else a day before this create began.
+			name:      "identical contact created before the first attempt is not adopted",
+			listed:    listed(func(m map[string]any) { m["CreateDate"] = "2024-01-02 03:04:05" }),
+			wantErr:   CodeNameAlreadyUsed,
+			wantCalls: []string{actionAdd, actionAdd, actionList},
+		},
+		{
+			name:      "identical contact with bindings is not adopted",
+			listed:    listed(func(m map[string]any) { m["Members"] = []string{"fd-abc"} }),
+			wantErr:   CodeNameAlreadyUsed,
+			wantCalls: []string{actionAdd, actionAdd, actionList},
+		},
+		{
+			name:      "message types compared as a set",
+			listed:    listed(func(m map[string]any) { m["MessageTypes"] = []string{"AccountExpenses", "FaultMessage"} }),
 			wantErr:   CodeNameAlreadyUsed,
 			wantCalls: []string{actionAdd, actionAdd, actionList},
 		},
@@ -689,7 +714,7 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) { hijackClose(t, w) },
 			func(o *Options) { o.MaxRetries = 1 })
 		_, err := c.AddMessageContact(context.Background(), in)
-		if err == nil || !strings.Contains(err.Error(), `contact "tom" may have been created`) {
+		if _, ok := errors.AsType[*AmbiguousCreateError](err); !ok || !strings.Contains(err.Error(), `may have created contact "tom"`) {
 			t.Fatalf("err = %v", err)
 		}
 	})

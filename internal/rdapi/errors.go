@@ -90,6 +90,9 @@ type APIError struct {
 	HostID string
 	// Recommend is a diagnosis URL on api.aliyun.com or api.alibabacloud.com.
 	Recommend string
+	// Hint is the client's own explanation (for example which credentials
+	// a rejected signature came from), or "".
+	Hint string
 }
 
 // Error returns, for example,
@@ -113,6 +116,10 @@ func (e *APIError) Error() string {
 		b.WriteString(e.RequestID)
 	}
 	b.WriteString(")")
+	if e.Hint != "" {
+		b.WriteString(". ")
+		b.WriteString(e.Hint)
+	}
 	return b.String()
 }
 
@@ -248,7 +255,7 @@ func parseError(action string, status int, header http.Header, body []byte, trun
 	if e.RequestID == "" {
 		e.RequestID = header.Get("x-acs-request-id")
 	}
-	return e
+	return e.sanitized()
 }
 
 // readBounded reads at most limit bytes of r and reports whether more

@@ -51,14 +51,15 @@ func write[T any](ctx context.Context, c *Client, action string, params url.Valu
 // stay pending until verified (see SendEmailVerificationForMessageContact).
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-addmessagecontact
 //
-// The API has no ClientToken, so a retried Add could create a duplicate if
-// an earlier attempt was committed but its reply was lost. Names are unique
-// within the resource directory, which turns such a retry into
-// InvalidParameter.Name.AlreadyUsed. When that happens after an attempt
-// that may have reached the server, the client looks the contact up by
-// name and, if its email address and title match in, returns it as the
-// result with Recovered set. A name held by a contact that does not match
-// is reported as the AlreadyUsed error.
+// The API has no ClientToken. When an attempt fails after the request may
+// have reached the server (a lost reply, a reset, a timeout, a 5xx, the
+// context ending mid-flight) and the call then fails (a retry refused with
+// InvalidParameter.Name.AlreadyUsed, retries exhausted, the context ended),
+// the client looks the name up and returns the holder, with Recovered set,
+// only when the evidence shows it is the contact this call created (see
+// judgeHolder). A holder that is certainly someone else's leaves the error
+// as it is (matching IsCode CodeNameAlreadyUsed when a retry said so); one
+// that cannot be decided gives an *AmbiguousCreateError naming it.
 func (c *Client) AddMessageContact(ctx context.Context, in AddMessageContactInput) (*AddMessageContactOutput, error) {
 	q := url.Values{}
 	q.Set("Name", in.Name)
@@ -70,24 +71,26 @@ func (c *Client) AddMessageContact(ctx context.Context, in AddMessageContactInpu
 	r, out, err := write[addReply](ctx, c, actionAdd, q)
 	switch {
 	case err == nil:
-	case out.ambiguous && IsCode(err, CodeNameAlreadyUsed):
-		mc, lookupErr := c.findAddedContact(ctx, in)
-		if lookupErr != nil {
-			return nil, errors.Join(err, fmt.Errorf("%s: an earlier attempt may have created the contact, but looking it up by name failed: %w", actionAdd, lookupErr))
-		}
-		if mc == nil {
-			return nil, err
-		}
-		return &AddMessageContactOutput{ContactID: mc.ContactID, CreateDate: mc.CreateDate, Recovered: true}, nil
-	case out.ambiguous:
-		return nil, fmt.Errorf("%w (an attempt failed after reaching the server, so contact %q may have been created; look for it with ListMessageContacts)", err, in.Name)
+	case IsCode(err, CodeNameAlreadyUsed) && out.ambiguous:
+		return c.resolveAmbiguousAdd(ctx, in, out, err, true)
+	case out.ambiguous && !rejectsInput(err):
+		return c.resolveAmbiguousAdd(ctx, in, out, err, false)
 	default:
 		return nil, err
 	}
 	if r.Contact.ContactID == "" {
 		return nil, fmt.Errorf("%s: reply has no Contact.ContactId (RequestId %q)", actionAdd, r.RequestID)
 	}
+	c.clock.calibrate(r.Contact.CreateDate, out.clock)
+	c.clock.remember(r.Contact.ContactID)
 	return &AddMessageContactOutput{RequestID: r.RequestID, ContactID: r.Contact.ContactID, CreateDate: r.Contact.CreateDate}, nil
+}
+
+// rejectsInput reports an API error about the request's parameters: every
+// attempt of the call sent the same parameters, so none was committed.
+func rejectsInput(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && (strings.HasPrefix(e.Code, "InvalidParameter") || strings.HasPrefix(e.Code, "MissingParameter"))
 }
 
 // addReply is the reply of AddMessageContact.
@@ -97,19 +100,6 @@ type addReply struct {
 		ContactID  string `json:"ContactId"`
 		CreateDate string `json:"CreateDate"`
 	} `json:"Contact"`
-}
-
-// findAddedContact returns the contact named in.Name if its email address
-// and title match in, or nil.
-func (c *Client) findAddedContact(ctx context.Context, in AddMessageContactInput) (*MessageContact, error) {
-	mc, err := c.FindContactByName(ctx, in.Name)
-	if err != nil || mc == nil {
-		return nil, err
-	}
-	if strings.EqualFold(mc.EmailAddress, in.EmailAddress) && mc.Title == in.Title {
-		return mc, nil
-	}
-	return nil, nil
 }
 
 // UpdateMessageContact changes the fields set in in; nil fields are not

@@ -43,10 +43,17 @@ func (p *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			_ = req.Body.Close() // a RoundTripper must close the body, even on error
 		}
-		return nil, err
+		return nil, &notSentError{err}
 	}
 	return p.next.RoundTrip(req)
 }
+
+// notSentError is a failure before the request left the process (the
+// context ended while the attempt waited for its turn).
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return "not sent: " + e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
 
 func (p *pacer) limiter(action string) *rate.Limiter {
 	p.mu.Lock()

@@ -19,7 +19,7 @@ type pageReply struct {
 
 // paginate yields the items of a PageNumber/PageSize/TotalCount list lazily:
 // a page is fetched only when the consumer has ranged over the previous one.
-// It never mutates base. It stops when a page is empty or short, when
+// It never mutates base. It reads at most MaxListPages pages. It stops when a page is empty or short, when
 // page*size reaches TotalCount, or when a page brings nothing new (a server
 // that ignores PageNumber would otherwise be read forever); items seen on an
 // earlier page (offset paging shifts when others write) are yielded once.
@@ -34,6 +34,11 @@ func paginate[R any, T any](ctx context.Context, c *Client, action string, base 
 		var zero T
 		seen := make(map[string]struct{})
 		for n := 1; ; n++ {
+			if n > c.maxPages {
+				yield(zero, fmt.Errorf("%s: stopped after %d pages (%d items): the server keeps sending pages beyond "+
+					"any plausible list; the client reads at most %d pages of one list", action, c.maxPages, len(seen), c.maxPages))
+				return
+			}
 			q := make(url.Values, len(base)+2)
 			for k, v := range base {
 				q[k] = v

@@ -49,6 +49,9 @@ func mayHaveReachedServer(err error) bool {
 	if _, ok := errors.AsType[*signError](err); ok {
 		return false
 	}
+	if _, ok := errors.AsType[*notSentError](err); ok {
+		return false
+	}
 	if op, ok := errors.AsType[*net.OpError](err); ok && op.Op == "dial" {
 		return false
 	}
@@ -158,8 +161,12 @@ type exchange struct {
 	wait    time.Duration
 
 	// ambiguous is set when an attempt failed after the request may have
-	// reached the server, so a mutation may have been committed.
-	ambiguous bool
+	// reached the server, so a mutation may have been committed;
+	// uncertainSince is the local start of the first such attempt.
+	ambiguous      bool
+	uncertainSince time.Time
+	// clock is the Date header of the latest reply.
+	clock clockSample
 	// last is the failure of the latest completed attempt (*APIError or a
 	// transport error), kept so that a later context error can report it.
 	last error
@@ -196,6 +203,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	ev := LogEvent{Action: x.action, Attempt: x.attempt, Duration: time.Since(x.started)}
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
+		x.clock = c.clock.observe(resp.Header, time.Now())
+	}
+	// An attempt cut short by the context (a timeout, an interrupt) or by
+	// the transport after the request left may have been committed, and so
+	// may one answered with a server error: mark it before anything else.
+	if (err != nil && mayHaveReachedServer(err)) || (resp != nil && resp.StatusCode >= 500) {
+		x.markUncertain()
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		ev.Err = ctxErr
@@ -207,9 +221,6 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if err != nil {
 		ev.Err = err
 		x.last = err
-		if mayHaveReachedServer(err) {
-			x.ambiguous = true
-		}
 		retry = retryableTransport(ctx, err)
 	} else {
 		body := peekBody(resp)
@@ -225,6 +236,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 
+	if retry && err != nil && c.loopback && isConnRefused(err) && x.attempt >= maxRefusedOnLoopback {
+		retry = false
+	}
 	if retry && x.attempt > c.retryMax {
 		retry = false
 		if c.retryMax > 0 {
@@ -249,6 +263,12 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	c.emit(ctx, x, ev)
 	return retry, nil
+}
+
+func (x *exchange) markUncertain() {
+	if !x.ambiguous {
+		x.ambiguous, x.uncertainSince = true, x.started
+	}
 }
 
 func (c *Client) emit(ctx context.Context, x *exchange, ev LogEvent) {
@@ -297,11 +317,11 @@ func successRequestID(h http.Header, body []byte) string {
 	var v struct {
 		RequestID string `json:"RequestId"`
 	}
+	id := h.Get("x-acs-request-id")
 	if json.Unmarshal(body, &v) == nil && v.RequestID != "" {
-		return v.RequestID
+		id = v.RequestID
+	} else if m := requestIDPattern.FindSubmatch(body); m != nil {
+		id = string(m[1])
 	}
-	if m := requestIDPattern.FindSubmatch(body); m != nil {
-		return string(m[1])
-	}
-	return h.Get("x-acs-request-id")
+	return Printable(id, maxRequestIDLen)
 }

@@ -71,6 +71,7 @@ func TestTransportClassification(t *testing.T) {
 		{"reset after send", reset, true, true},
 		{"EOF after send", eof, true, true},
 		{"signing failure", sign, false, false},
+		{"context ended while pacing", &url.Error{Op: "Post", URL: "https://x/", Err: &notSentError{context.Canceled}}, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +108,9 @@ func TestCheckRetry_matrix(t *testing.T) {
 		{actionGet, reply(429, CodeConcurrentCall), nil, true, false},
 		{actionAdd, reply(429, CodeConcurrentCall), nil, true, false},
 		{actionUpdate, reply(400, "Throttling.User"), nil, true, false},
-		{actionList, reply(503, ""), nil, true, false},
+		// A server error may come after the commit.
+		{actionList, reply(503, ""), nil, true, true},
+		{actionAdd, reply(500, "InternalError"), nil, true, true},
 		{actionDelete, reply(400, "InvalidParameter.ContactId"), nil, false, false},
 		{actionAdd, reply(400, CodeNameAlreadyUsed), nil, false, false},
 		{actionGet, reply(404, CodeContactNotFound), nil, false, false},

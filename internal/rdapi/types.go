@@ -70,8 +70,10 @@ type AddMessageContactOutput struct {
 	CreateDate string
 	// Recovered reports that the reply of the attempt that created the
 	// contact was lost and the contact was found by name instead (see
-	// Client.AddMessageContact); RequestID is then empty.
+	// Client.AddMessageContact); RequestID is then empty and Contact holds
+	// the contact as listed.
 	Recovered bool
+	Contact   *MessageContact
 }
 
 // UpdateMessageContactInput is the request of UpdateMessageContact. A nil

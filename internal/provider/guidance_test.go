@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+// Errors that lead somewhere (issue 9 §3), through the CLI.
+
+func TestGuidance_providerErrors(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator("uses the emulator's credentials")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	_ = l.Close()
+	c := newContact("test")
+	provider := func(endpoint, key, secret string) string {
+		return fmt.Sprintf("provider \"resourcedirectory\" {\n  endpoint = %q\n  access_key = %q\n  secret_key = %q\n}\n", endpoint, key, secret)
+	}
+	steps := []resource.TestStep{
+		{
+			Config:      provider(env.endpoint, env.accessKey, "wrong-secret") + c.String(),
+			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*They\s+came\s+from\s+static\s+access\s+key\s+from\s+the\s+access_key\s+and\s+secret_key\s+provider\s+arguments`),
+		},
+		{
+			Config:      provider(strings.TrimPrefix(env.endpoint, "http://"), env.accessKey, env.secretKey) + c.String(),
+			ExpectError: regexp.MustCompile(`(?s)no\s+scheme.*use\s+"` + regexp.QuoteMeta(env.endpoint) + `"`),
+		},
+		{
+			Config: provider(closed, env.accessKey, env.secretKey) + c.String(),
+			ExpectError: regexp.MustCompile(`(?s)^.*nothing\s+is\s+listening\s+at\s+` + regexp.QuoteMeta(closed) +
+				`.*nothing\s+was\s+sent\s+to\s+the\s+API`),
+		},
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6Factories, Steps: steps})
+}
+
+// TestGuidance_bindingToDeletedContact: a binding whose contact was deleted
+// outside Terraform leaves the state, and the plan to re-create it fails at
+// plan time, naming the contact, rather than at apply time.
+func TestGuidance_bindingToDeletedContact(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator("deletes a contact out of band")
+	out, err := env.client.AddMessageContact(context.Background(), inputOf(newContact("outside")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	binding := raw(fmt.Sprintf("resource %q \"b\" {\n  contact_id = %q\n  member_id  = %q\n}\n",
+		bindingType, out.ContactID, env.emulated().Directory().RootID))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: env.config(binding)},
+			{
+				PreConfig: func() {
+					retain := true
+					if _, err := env.client.DeleteMessageContact(context.Background(),
+						rdapi.DeleteMessageContactInput{ContactID: out.ContactID, RetainContactInMembers: &retain}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      env.config(binding),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Not Found.*` + out.ContactID + `.*does not exist`),
+			},
+		},
+	})
+}

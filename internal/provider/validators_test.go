@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// TestEmailValidator_issue8 covers the addresses issue 8 found passing plan.
+func TestEmailValidator_issue8(t *testing.T) {
+	for addr, want := range map[string]string{
+		"ü@例え.jp": "only ASCII",
+		strings.Repeat("a", 300) + "@example.com":   "at most 64",
+		"alice@-example.com":                        `label "-example"`,
+		"alice@example-.com":                        `label "example-"`,
+		"alice@exa_mple.com":                        `label "exa_mple"`,
+		"alice@example.123":                         "all digits",
+		"alice@" + strings.Repeat("a.", 125) + "cn": "at most 254",
+		"someone@xn--r8jz45g.jp":                    "",
+		"first.last+tag@mail.example.cn":            "",
+	} {
+		d := runStringValidator(emailValidator{}, addr)
+		switch {
+		case want == "" && d.HasError():
+			t.Errorf("%q rejected: %v", addr, d)
+		case want != "" && (!d.HasError() || !strings.Contains(d[0].Detail(), want)):
+			t.Errorf("%q: %v, want an error containing %q", addr, d, want)
+		}
+	}
+}
+
+func TestPositiveDuration(t *testing.T) {
+	for s, want := range map[string]string{
+		"0s":    "zero or negative",
+		"-1s":   "zero or negative",
+		"10":    "a number with a unit",
+		"soon":  "a number with a unit",
+		"500ms": "",
+		"1h30m": "",
+	} {
+		d := runStringValidator(positiveDuration{}, s)
+		switch {
+		case want == "" && d.HasError():
+			t.Errorf("%q rejected: %v", s, d)
+		case want != "" && (!d.HasError() || !strings.Contains(d[0].Detail(), want)):
+			t.Errorf("%q: %v, want an error containing %q", s, d, want)
+		}
+	}
+}
+
+// FuzzEmailValidator: the validator never panics, and whatever it accepts
+// is an address the API's rules allow (ASCII, one @, bounded lengths, a
+// dotted domain of valid labels).
+func FuzzEmailValidator(f *testing.F) {
+	for _, s := range []string{"someone@example.com", "ü@例え.jp", "alice@-example.com", "a@b", `"a b"@example.com`,
+		"a@example.com.", "<a@example.com>", "a@@example.com", strings.Repeat("a", 65) + "@example.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if runStringValidator(emailValidator{}, s).HasError() {
+			return
+		}
+		local, domain, ok := strings.Cut(s, "@")
+		if !ok || !utf8.ValidString(s) || len(s) > 254 || len(local) == 0 || len(local) > 64 || strings.Contains(domain, "@") {
+			t.Fatalf("accepted %q", s)
+		}
+		for _, l := range strings.Split(domain, ".") {
+			if !domainLabel.MatchString(l) {
+				t.Fatalf("accepted %q with label %q", s, l)
+			}
+		}
+		for _, r := range s {
+			if r < 0x21 || r > 0x7e {
+				t.Fatalf("accepted %q with %q", s, r)
+			}
+		}
+	})
+}
+
+// FuzzPhoneValidator: never panics; accepts only 86-1 followed by ten digits.
+func FuzzPhoneValidator(f *testing.F) {
+	for _, s := range []string{"86-13800138000", "1-2025550123", "86-1380013800", "86--1", "٨٦-13800138000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if runStringValidator(phoneValidator{}, s).HasError() {
+			return
+		}
+		if len(s) != 14 || !strings.HasPrefix(s, "86-1") || strings.Trim(s[3:], "0123456789") != "" {
+			t.Fatalf("accepted %q", s)
+		}
+	})
+}
+
+// FuzzPositiveDuration: never panics; accepts only positive Go durations.
+func FuzzPositiveDuration(f *testing.F) {
+	for _, s := range []string{"0s", "-1s", "10m", "1h30m", "9223372036854775807ns", "1e3s", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if runStringValidator(positiveDuration{}, s).HasError() {
+			return
+		}
+		if d, err := time.ParseDuration(s); err != nil || d <= 0 {
+			t.Fatalf("accepted %q (%v, %v)", s, d, err)
+		}
+	})
+}
+
+func TestMessageTypesValidator(t *testing.T) {
+	set := func(vals ...string) types.Set {
+		elems := make([]attr.Value, len(vals))
+		for i, v := range vals {
+			elems[i] = types.StringValue(v)
+		}
+		return types.SetValueMust(types.StringType, elems)
+	}
+	for _, tt := range []struct {
+		vals []string
+		want []string
+	}{
+		{[]string{"AccountExpenses", "FaultMessage"}, nil},
+		{[]string{"accountexpenses"}, []string{`message_types contains "accountexpenses"`, `Did you mean "AccountExpenses"?`}},
+		{[]string{"Spam"}, []string{`"Spam", which is not a message type`, "must be one of: ServiceMessage"}},
+	} {
+		var resp validator.SetResponse
+		messageTypesValidator{}.ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("message_types"),
+			ConfigValue: set(tt.vals...)}, &resp)
+		if len(tt.want) == 0 {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%v rejected: %v", tt.vals, resp.Diagnostics)
+			}
+			continue
+		}
+		if len(resp.Diagnostics) != 1 {
+			t.Fatalf("%v: %v", tt.vals, resp.Diagnostics)
+		}
+		d := resp.Diagnostics[0]
+		for _, w := range tt.want {
+			if !strings.Contains(d.Detail(), w) {
+				t.Errorf("%v: %q lacks %q", tt.vals, d.Detail(), w)
+			}
+		}
+		if strings.Contains(d.Detail(), "Value(") {
+			t.Errorf("%v: unreadable element path in %q", tt.vals, d.Detail())
+		}
+		if wp, ok := d.(diag.DiagnosticWithPath); !ok || !wp.Path().Equal(path.Root("message_types")) {
+			t.Errorf("%v: diagnostic not on message_types: %v", tt.vals, d)
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package rdapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestJudgeHolder(t *testing.T) {
+	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", PhoneNumber: "86-13900001234", Title: "CEO",
+		MessageTypes: []string{"FaultMessage", "AccountExpenses"}}
+	cst := time.FixedZone("", 8*3600)
+	since := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	until := since.Add(20 * time.Second)
+	holder := func(created time.Time, zone *time.Location, mutate func(*MessageContact)) MessageContact {
+		mc := MessageContact{ContactID: "c-1", Name: "tom", EmailAddress: "Tom@Example.com", PhoneNumber: "86-13900001234",
+			Title: "CEO", MessageTypes: []string{"AccountExpenses", "FaultMessage"}, CreateDate: created.In(zone).Format(createDateLayout)}
+		if mutate != nil {
+			mutate(&mc)
+		}
+		return mc
+	}
+	assumed := holderEvidence{since: since, until: until, zone: assumedDateZone}
+	known := func(zone time.Duration) holderEvidence {
+		return holderEvidence{since: since, until: until, zone: zone, zoneKnown: true}
+	}
+	tests := []struct {
+		name   string
+		mc     MessageContact
+		ev     holderEvidence
+		want   verdict
+		reason string
+	}{
+		{"inside the window", holder(since.Add(3*time.Second), cst, nil), assumed, verdictOurs, ""},
+		{"one second before the window (resolution)", holder(since.Add(-time.Second), cst, nil), assumed, verdictOurs, ""},
+		{"an hour before, zone observed", holder(since.Add(-time.Hour), cst, nil), known(8 * time.Hour), verdictForeign, "before this create's"},
+		{"ten minutes before, zone assumed", holder(since.Add(-10*time.Minute), cst, nil), assumed, verdictForeign, "before this create's"},
+		{"an hour before, zone assumed", holder(since.Add(-time.Hour), cst, nil), assumed, verdictUndecided, "no time zone"},
+		{"a week before, zone assumed", holder(since.Add(-7*24*time.Hour), cst, nil), assumed, verdictForeign, "before this create's"},
+		{"after the look-up", holder(until.Add(time.Minute), cst, nil), assumed, verdictUndecided, "later than the server's clock"},
+		{"UTC dates, zone observed", holder(since.Add(time.Second), time.UTC, nil), known(0), verdictOurs, ""},
+		{"UTC dates read as UTC+8", holder(since.Add(time.Second), time.UTC, nil), assumed, verdictUndecided, "no time zone"},
+		{"different email", holder(since, cst, func(m *MessageContact) { m.EmailAddress = "x@example.com" }), assumed, verdictForeign, "email address"},
+		{"different phone", holder(since, cst, func(m *MessageContact) { m.PhoneNumber = "" }), assumed, verdictForeign, "phone number"},
+		{"different title", holder(since, cst, func(m *MessageContact) { m.Title = "Other" }), assumed, verdictForeign, "title"},
+		{"fewer message types", holder(since, cst, func(m *MessageContact) { m.MessageTypes = m.MessageTypes[:1] }), assumed, verdictForeign, "message types"},
+		{"bound", holder(since, cst, func(m *MessageContact) { m.Members = []string{"fd-1"} }), assumed, verdictForeign, "bound"},
+		{"handed out", holder(since, cst, nil), holderEvidence{since: since, until: until, zone: assumedDateZone, handedOut: true}, verdictForeign, "already created it"},
+		{"no Date header", holder(since, cst, nil), holderEvidence{zone: assumedDateZone}, verdictUndecided, "no Date header"},
+		{"unreadable CreateDate", holder(since, cst, func(m *MessageContact) { m.CreateDate = "yesterday\x1b[2J" }), assumed, verdictUndecided, `\x1b[2J`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, reason := judgeHolder(in, tt.mc, tt.ev)
+			if got != tt.want || !strings.Contains(reason, tt.reason) {
+				t.Errorf("judgeHolder = %v, %q; want %v containing %q", got, reason, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+func TestServerClock_calibrate(t *testing.T) {
+	var sc serverClock
+	if z, known := sc.dateZone(); known || z != assumedDateZone {
+		t.Fatalf("zone = %v, %v before any reply", z, known)
+	}
+	date := time.Date(2026, 12, 2, 3, 0, 7, 0, time.UTC)
+	for _, tt := range []struct {
+		createDate string
+		want       time.Duration
+	}{
+		{"2026-12-02 03:00:06", 0},
+		{"2026-12-02 11:00:06", 8 * time.Hour},
+		{"2026-12-01 22:00:05", -5 * time.Hour},
+		{"2026-12-02 08:45:07", 5*time.Hour + 45*time.Minute},
+	} {
+		sc.calibrate(tt.createDate, clockSample{date: date, received: time.Now()})
+		if z, known := sc.dateZone(); !known || z != tt.want {
+			t.Errorf("calibrate(%s) = %v, %v; want %v", tt.createDate, z, known, tt.want)
+		}
+	}
+}
+
+// TestCheckRetry_contextEndsInFlight: an attempt cut off by the caller's
+// context counts as possibly committed (issue 8: checkRetry used to return
+// on the context error first).
+func TestCheckRetry_contextEndsInFlight(t *testing.T) {
+	c := &Client{retryMax: 3, retryWaitMin: time.Millisecond, retryWaitMax: 2 * time.Millisecond, now: time.Now, jitter: defaultJitter}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	started := time.Now()
+	x := &exchange{action: actionAdd, attempt: 1, started: started}
+	retry, err := c.checkRetry(inExchange(ctx, x), nil, &url.Error{Op: "Post", URL: "http://x/", Err: context.Canceled})
+	if retry || !errors.Is(err, context.Canceled) {
+		t.Errorf("checkRetry = %v, %v", retry, err)
+	}
+	if !x.ambiguous || !x.uncertainSince.Equal(started) {
+		t.Errorf("ambiguous = %v since %v; want true since %v", x.ambiguous, x.uncertainSince, started)
+	}
+}
+
+// TestAdd_noDateHeaderIsUndecided: without the server's clock the holder's
+// age cannot be judged; the error names it rather than adopting it.
+func TestAdd_noDateHeaderIsUndecided(t *testing.T) {
+	var calls atomic.Int32
+	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", PhoneNumber: "86-13900001234", Title: "CEO",
+		MessageTypes: []string{"AccountExpenses"}}
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = nil
+		switch n := calls.Add(1); {
+		case n == 1:
+			hijackClose(t, w)
+		case r.Header.Get("x-acs-action") == actionAdd:
+			apiFail(w, 400, CodeNameAlreadyUsed)
+		default:
+			m := contactJSON("c-tom", "tom")
+			m["CreateDate"] = time.Now().In(time.FixedZone("", 8*3600)).Format(createDateLayout)
+			writeJSON(w, 200, map[string]any{"RequestId": "L", "TotalCount": 1, "PageNumber": 1, "PageSize": 50, "Contacts": []any{m}})
+		}
+	})
+	_, err := c.AddMessageContact(context.Background(), in)
+	amb, ok := errors.AsType[*AmbiguousCreateError](err)
+	if !ok || amb.ContactID != "c-tom" || !strings.Contains(amb.Reason, "no Date header") || !IsCode(err, CodeNameAlreadyUsed) {
+		t.Errorf("err = %v", err)
+	}
+}
