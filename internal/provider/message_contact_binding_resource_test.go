@@ -165,8 +165,9 @@ func TestMessageContactBindingResource_apiErrors(t *testing.T) {
 					diagText(`The API rejected member "fd-NotInTheTree"`).String() + `.*InvalidMember`),
 			},
 			{
+				// A contact that does not exist is caught at plan time.
 				Config:      env.config(c, bindingHCL{label: "ghost", contact: `"c-0000000000000000"`, member: testRootID}),
-				ExpectError: regexp.MustCompile(`(?s)` + diagText(`Message contact "c-0000000000000000" does not exist`).String() + `.*EntityNotExists\.Contact`),
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Not Found.*` + diagText(`Message contact c-0000000000000000 does not exist, so it cannot be bound`).String()),
 			},
 			{Config: env.config(c, root), Check: env.expectMembers(c.addr(), testRootID)},
 			{
