@@ -24,7 +24,7 @@ const (
 // against a directory of 20 contacts created through the API (every title,
 // assorted message types and phones, some still Verifying, some with a
 // pending change, some bound to the root, folders or accounts): one plan
-// imports every contact and binding and changes nothing, the plan after it
+// imports every contact and member set and changes nothing, the plan after it
 // is empty, and the guide's "own the values" configuration, fed the saved
 // output, plans no resource change. Both emulator read modes, since what the API shows
 // for a pending change is undocumented.
@@ -33,7 +33,7 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			env := exampleEnv(t)
 			env.emulated().MustApply(func(s *emulator.Settings) { s.ReadMode = mode })
-			bindings := seedDirectory(t, env, 20)
+			bound := seedDirectory(t, env, 20)
 			cfg := readExample(t, "provider/provider.tf") + "\n" + readExample(t, adoptionExample)
 			var savedContacts string
 
@@ -43,7 +43,7 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 					{
 						Config: cfg,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							expectImportOnly{imports: 20 + bindings},
+							expectImportOnly{imports: 20 + bound},
 						}},
 						// The legacy Check cannot read for_each instances; a state check can.
 						ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func() error {
@@ -88,12 +88,13 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 
 // seedDirectory creates n contacts through the API with varied values,
 // verifies some of them, changes the email of some verified ones (so the
-// change is pending) and binds some; it returns the number of bindings.
+// change is pending) and binds some; it returns the number of contacts bound
+// to anything.
 func seedDirectory(t *testing.T, env *testEnv, n int) int {
 	t.Helper()
 	ctx := context.Background()
 	members := [][]string{nil, {"fd-Prod4Nz7Qa"}, nil, {"rd-k3Ux9d"}, {"fd-Dev2Lm5Wx", "1500000000000002"}}
-	bindings := 0
+	bound := 0
 	for i := range n {
 		in := rdapi.AddMessageContactInput{
 			Name:         "Adopt" + string(rune('A'+i)) + "x",
@@ -125,10 +126,10 @@ func seedDirectory(t *testing.T, env *testEnv, n int) int {
 			if err := env.client.AssociateMembers(ctx, id, m); err != nil {
 				t.Fatalf("binding contact %d: %v", i, err)
 			}
-			bindings += len(m)
+			bound++
 		}
 	}
-	return bindings
+	return bound
 }
 
 // verifyAll completes the verification of in's email address and phone number.

@@ -1,5 +1,5 @@
-# Adopt every message contact of the resource directory, and every binding
-# of those contacts, in one apply (OpenTofu 1.7+ or Terraform 1.7+:
+# Adopt every message contact of the resource directory, and the bindings
+# of each, in one apply (OpenTofu 1.7+ or Terraform 1.7+:
 # import blocks with for_each).
 
 # Every contact the directory has today.
@@ -13,15 +13,8 @@ locals {
     if c.status != "Deleting"
   }
 
-  # One entry per binding: "<contact name>/<member ID>".
-  bindings = merge([
-    for name, c in local.contacts : {
-      for member in c.members : "${name}/${member}" => {
-        contact   = name
-        member_id = member
-      }
-    }
-  ]...)
+  # The contacts bound to anything: each gets its complete set of bindings.
+  bound = { for name, c in local.contacts : name => c if length(c.members) > 0 }
 }
 
 import {
@@ -41,16 +34,18 @@ resource "resourcedirectory_message_contact" "adopted" {
 }
 
 import {
-  for_each = local.bindings
-  to       = resourcedirectory_message_contact_binding.adopted[each.key]
-  id       = "${local.contacts[each.value.contact].id}:${each.value.member_id}"
+  for_each = local.bound
+  to       = resourcedirectory_message_contact_members.adopted[each.key]
+  id       = each.value.id
 }
 
-resource "resourcedirectory_message_contact_binding" "adopted" {
-  for_each = local.bindings
+# Authoritative: a binding added or removed outside Terraform later shows up
+# in the plan.
+resource "resourcedirectory_message_contact_members" "adopted" {
+  for_each = local.bound
 
-  contact_id = resourcedirectory_message_contact.adopted[each.value.contact].id
-  member_id  = each.value.member_id
+  contact_id = resourcedirectory_message_contact.adopted[each.key].id
+  member_ids = each.value.members
 }
 
 # The adopted contacts as literal values: save this output as

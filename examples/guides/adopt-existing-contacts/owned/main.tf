@@ -14,18 +14,6 @@ variable "contacts" {
   }))
 }
 
-locals {
-  # One entry per binding: "<contact name>/<member ID>".
-  bindings = merge([
-    for name, c in var.contacts : {
-      for member in c.members : "${name}/${member}" => {
-        contact   = name
-        member_id = member
-      }
-    }
-  ]...)
-}
-
 resource "resourcedirectory_message_contact" "adopted" {
   for_each = var.contacts
 
@@ -36,9 +24,9 @@ resource "resourcedirectory_message_contact" "adopted" {
   message_types = each.value.message_types
 }
 
-resource "resourcedirectory_message_contact_binding" "adopted" {
-  for_each = local.bindings
+resource "resourcedirectory_message_contact_members" "adopted" {
+  for_each = { for name, c in var.contacts : name => c if length(c.members) > 0 }
 
-  contact_id = resourcedirectory_message_contact.adopted[each.value.contact].id
-  member_id  = each.value.member_id
+  contact_id = resourcedirectory_message_contact.adopted[each.key].id
+  member_ids = each.value.members
 }
