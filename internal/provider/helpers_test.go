@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/credentials-go/credentials/providers"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -859,3 +861,36 @@ func (s *stubProvider) GetCredentials() (*providers.Credentials, error) {
 }
 
 func (s *stubProvider) GetProviderName() string { return "stub" }
+
+// schemaAttribute is what the parity checks read of a resource or data
+// source attribute.
+type schemaAttribute interface {
+	GetMarkdownDescription() string
+	GetType() attr.Type
+}
+
+// checkSchemaModel checks the schema of typeName against its model in
+// models: the same attribute and block names as the model's tfsdk tags,
+// a description on every attribute, and the shared type on every contact
+// attribute (messageContactAttrTypes).
+func checkSchemaModel[A schemaAttribute, B any](t *testing.T, typeName string, attrs map[string]A, blocks map[string]B, models map[string]reflect.Type) {
+	t.Helper()
+	model, ok := models[typeName]
+	if !ok {
+		t.Errorf("%s: no model type registered for it", typeName)
+		return
+	}
+	names := append(sortedKeys(attrs), sortedKeys(blocks)...)
+	slices.Sort(names)
+	if diff := gocmp.Diff(names, tfsdkTags(model)); diff != "" {
+		t.Errorf("%s schema vs %s (-schema +model):\n%s", typeName, model, diff)
+	}
+	for name, a := range attrs {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("%s attribute %s has no MarkdownDescription", typeName, name)
+		}
+		if want, shared := messageContactAttrTypes()[name]; shared && !a.GetType().Equal(want) {
+			t.Errorf("%s attribute %s: schema type %s, messageContactAttrTypes %s", typeName, name, a.GetType(), want)
+		}
+	}
+}

@@ -87,21 +87,7 @@ func TestSchemaModelParity(t *testing.T) {
 		if d := sr.Schema.ValidateImplementation(ctx); sr.Diagnostics.HasError() || d.HasError() {
 			t.Fatalf("%s schema: %v %v", md.TypeName, sr.Diagnostics, d)
 		}
-		model, ok := resourceModels[md.TypeName]
-		if !ok {
-			t.Errorf("resource %s: no model type registered in resourceModels", md.TypeName)
-			continue
-		}
-		names := append(sortedKeys(sr.Schema.Attributes), sortedKeys(sr.Schema.Blocks)...)
-		slices.Sort(names)
-		if diff := cmp.Diff(names, tfsdkTags(model)); diff != "" {
-			t.Errorf("%s schema vs %s (-schema +model):\n%s", md.TypeName, model, diff)
-		}
-		for name, a := range sr.Schema.Attributes {
-			if a.GetMarkdownDescription() == "" {
-				t.Errorf("%s attribute %s has no MarkdownDescription", md.TypeName, name)
-			}
-		}
+		checkSchemaModel(t, md.TypeName, sr.Schema.Attributes, sr.Schema.Blocks, resourceModels)
 	}
 
 	// Every data source: its schema matches its model, the contact
@@ -116,24 +102,7 @@ func TestSchemaModelParity(t *testing.T) {
 		if d := sr.Schema.ValidateImplementation(ctx); sr.Diagnostics.HasError() || d.HasError() {
 			t.Fatalf("%s schema: %v %v", md.TypeName, sr.Diagnostics, d)
 		}
-		model, ok := dataSourceModels[md.TypeName]
-		if !ok {
-			t.Errorf("data source %s: no model type registered in dataSourceModels", md.TypeName)
-			continue
-		}
-		names := append(sortedKeys(sr.Schema.Attributes), sortedKeys(sr.Schema.Blocks)...)
-		slices.Sort(names)
-		if diff := cmp.Diff(names, tfsdkTags(model)); diff != "" {
-			t.Errorf("%s schema vs %s (-schema +model):\n%s", md.TypeName, model, diff)
-		}
-		for name, a := range sr.Schema.Attributes {
-			if a.GetMarkdownDescription() == "" {
-				t.Errorf("%s attribute %s has no MarkdownDescription", md.TypeName, name)
-			}
-			if want, shared := messageContactAttrTypes()[name]; shared && !a.GetType().Equal(want) {
-				t.Errorf("%s attribute %s: schema type %s, messageContactAttrTypes %s", md.TypeName, name, a.GetType(), want)
-			}
-		}
+		checkSchemaModel(t, md.TypeName, sr.Schema.Attributes, sr.Schema.Blocks, dataSourceModels)
 		if contacts, ok := sr.Schema.Attributes["contacts"]; ok {
 			want := types.ListType{ElemType: types.ObjectType{AttrTypes: messageContactAttrTypes()}}
 			if !contacts.GetType().Equal(want) {
