@@ -1,6 +1,8 @@
 package rdapi
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -12,6 +14,10 @@ import (
 // operations (the quota page throttles per account, per action:
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-quota).
 const DefaultRateLimit = 20
+
+// errPastDeadline reports that a call's turn under the pace would come after
+// its context's deadline; checkRetry treats it as the context expiring.
+var errPastDeadline = errors.New("the next turn under the API quota comes after the deadline")
 
 // pacer is the http.RoundTripper between retryablehttp and the signer that
 // keeps each action under the API's quota, so a refresh of many resources
@@ -42,6 +48,11 @@ func (p *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := p.limiter(req.Header.Get(headerAction)).Wait(req.Context()); err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close() // a RoundTripper must close the body, even on error
+		}
+		if req.Context().Err() == nil {
+			// The turn would come after the deadline: the call has run out
+			// of time, whether or not the context has noticed yet.
+			return nil, &notSentError{fmt.Errorf("%w: %w", errPastDeadline, err)}
 		}
 		return nil, &notSentError{err}
 	}

@@ -211,7 +211,14 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if (err != nil && mayHaveReachedServer(err)) || (resp != nil && resp.StatusCode >= 500) {
 		x.markUncertain()
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	ctxErr := ctx.Err()
+	if deadline, ok := ctx.Deadline(); ctxErr == nil && (errors.Is(err, errPastDeadline) || ok && !time.Now().Before(deadline)) {
+		// The deadline has passed, or the pace would pass it, before the
+		// context's timer fired (a loaded machine): the call is out of
+		// time, and its last failure stays the one to report.
+		ctxErr = context.DeadlineExceeded
+	}
+	if ctxErr != nil {
 		ev.Err = ctxErr
 		c.emit(ctx, x, ev)
 		return false, ctxErr

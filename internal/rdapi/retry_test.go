@@ -253,3 +253,61 @@ func TestServerHint(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckRetry_outOfTimeKeepsLastFailure: when the deadline has passed, or
+// the pace would pass it, before the context's timer fired (a loaded
+// machine), checkRetry stops as for an expired context and keeps the API's
+// last answer to report, instead of the pacer's or the transport's.
+func TestCheckRetry_outOfTimeKeepsLastFailure(t *testing.T) {
+	c := &Client{retryMax: 3, retryWaitMin: time.Millisecond, retryWaitMax: 2 * time.Millisecond, now: time.Now, jitter: defaultJitter}
+	apiErr := &APIError{Action: actionGet, StatusCode: 503, Code: CodeServiceUnavailable}
+	tests := []struct {
+		name string
+		ctx  context.Context
+		err  error
+	}{
+		{"deadline passed", lateContext{context.Background(), time.Now().Add(-time.Second)},
+			&url.Error{Op: "Post", URL: "http://127.0.0.1/", Err: errors.New("EOF")}},
+		{"pace past deadline", context.Background(),
+			&url.Error{Op: "Post", URL: "http://127.0.0.1/", Err: fmt.Errorf("%w: rate: Wait(n=1) would exceed context deadline", errPastDeadline)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := &exchange{action: actionGet, attempt: 2, started: time.Now(), last: apiErr}
+			retry, err := c.checkRetry(inExchange(tt.ctx, x), nil, tt.err)
+			if retry || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("checkRetry = %v, %v; want false, context.DeadlineExceeded", retry, err)
+			}
+			if x.last != apiErr {
+				t.Errorf("last = %v, want the API's answer kept", x.last)
+			}
+		})
+	}
+}
+
+// TestPacer_turnPastDeadline: a turn under the pace that would come after
+// the context's deadline fails at once with errPastDeadline.
+func TestPacer_turnPastDeadline(t *testing.T) {
+	ok := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Body: nopBody("{}")}, nil
+	})
+	p := newPacer(ok, 1) // one call a second, burst 1
+	req := func(ctx context.Context) *http.Request {
+		r, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/", nil)
+		r.Header.Set(headerAction, actionGet)
+		return r
+	}
+	if _, err := p.RoundTrip(req(context.Background())); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := p.RoundTrip(req(ctx))
+	if !errors.Is(err, errPastDeadline) {
+		t.Errorf("err = %v, want errPastDeadline", err)
+	}
+	if took := time.Since(start); took > 40*time.Millisecond {
+		t.Errorf("took %s: it waited instead of failing at once", took)
+	}
+}
