@@ -2,7 +2,7 @@ package emulator
 
 // Request authentication, written from Alibaba Cloud's published signature
 // documents (V3 "ACS3-HMAC-SHA256" and the older RPC HMAC-SHA1 scheme; see
-// contract §6 and §7). Nothing here is shared with the API client.
+// Authentication in the fidelity contract, doc.go). Nothing here is shared with the API client.
 
 import (
 	"crypto/hmac"
@@ -64,7 +64,7 @@ func canonicalQuery(v url.Values) string {
 	return strings.Join(parts, "&")
 }
 
-// v3CanonicalRequest builds the canonical request of contract §6 from the
+// v3CanonicalRequest builds the canonical V3 request from the
 // headers named in signedHeaders (lowercase names; values as received).
 func v3CanonicalRequest(method, path string, query url.Values, headers map[string]string, signedHeaders []string, payloadHash string) string {
 	if path == "" {
@@ -97,7 +97,7 @@ func v3Signature(secret, canonicalRequest string) string {
 }
 
 // v1StringToSign builds METHOD&%2F&encode(canonicalized query) over every
-// parameter except Signature (contract §7).
+// parameter except Signature (the RPC scheme).
 func v1StringToSign(method string, params url.Values) string {
 	signed := url.Values{}
 	for k, v := range params {

@@ -43,7 +43,7 @@ func mustTime(t *testing.T, s string) time.Time {
 }
 
 // TestV3_officialVector checks the verifier against the worked example of
-// Alibaba Cloud's V3 signature document (contract §6.1).
+// Alibaba Cloud's V3 signature document (Authentication in the fidelity contract, doc.go).
 func TestV3_officialVector(t *testing.T) {
 	const wantSig = "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
 	e := New(WithCredential("YourAccessKeyId", "YourAccessKeySecret"),
@@ -92,7 +92,7 @@ func TestV3_officialVector(t *testing.T) {
 }
 
 // TestV3_contractVectors replays the self-computed AddMessageContact vectors
-// of contract §6.2 through the whole handler.
+// (the same vectors as internal/rdapi's signer tests) through the whole handler.
 func TestV3_contractVectors(t *testing.T) {
 	tests := []struct {
 		name, sig, signed string
@@ -136,7 +136,7 @@ func TestV3_contractVectors(t *testing.T) {
 }
 
 // TestV1_knownAnswers checks the HMAC-SHA1 verifier against the documented
-// examples (contract §7), in GET and POST form.
+// examples (Authentication in the fidelity contract), in GET and POST form.
 func TestV1_knownAnswers(t *testing.T) {
 	kat1 := url.Values{
 		"AccessKeyId": {"testid"}, "Action": {"DescribeDedicatedHosts"}, "Format": {"JSON"}, "RegionId": {"cn-beijing"},

@@ -88,7 +88,7 @@
 //   - [D] ContactId with a bad format: 400 InvalidParameter.ContactId; absent:
 //     400 MissingParameter.ContactId; unknown: 404 EntityNotExists.Contact.
 //
-// Verification (contract §4)
+// Verification
 //   - [D] An email address or phone number given to Add or Update takes
 //     effect only once verified. The emulator keeps, per contact, a verified
 //     and a pending email and phone. Add makes both pending. [A] Update with

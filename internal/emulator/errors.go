@@ -9,7 +9,7 @@ import (
 // code is an API error code. It knows its HTTP status and default message.
 type code string
 
-// Codes documented for the message contact operations (contract §3).
+// Codes documented for the message contact operations (the API reference; see the fidelity contract, doc.go).
 const (
 	codeMissingContactID        code = "MissingParameter.ContactId"
 	codeInvalidContactID        code = "InvalidParameter.ContactId"
@@ -67,7 +67,7 @@ const (
 	codeInvalidFormBody         code = "InvalidParameter.Body"
 )
 
-// messages holds the documented message of each code (contract §3, §8).
+// messages holds the documented message of each code, from the API reference.
 var messages = map[code]string{
 	codeMissingContactID:        "You must specify ContactId.",
 	codeInvalidContactID:        "The ContactId is invalid.",
@@ -125,7 +125,7 @@ var messages = map[code]string{
 	codeInvalidFormBody:         "The request body is not a valid form.",
 }
 
-// status maps a code to its HTTP status (contract §3 and §8.2).
+// status maps a code to its HTTP status, from the API reference.
 func (c code) status() int {
 	s := string(c)
 	switch {
@@ -180,7 +180,7 @@ func failf(c code, format string, args ...any) *apiError {
 	return &apiError{code: c, detail: fmt.Sprintf(format, args...)}
 }
 
-// errorEnvelope is Alibaba Cloud's common error body (contract §8.1).
+// errorEnvelope is Alibaba Cloud's common error body (Protocol in the fidelity contract, doc.go).
 type errorEnvelope struct {
 	RequestID string `json:"RequestId"`
 	HostID    string `json:"HostId"`

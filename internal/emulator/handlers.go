@@ -22,7 +22,7 @@ type operation struct {
 	handle   func(e *Emulator, c *call) (any, *apiError)
 }
 
-// operations is the complete message contact family (contract §1.1).
+// operations is the complete message contact family (Protocol in the fidelity contract, doc.go).
 var operations = map[string]operation{
 	"AddMessageContact":                      {mutating: true, handle: (*Emulator).addMessageContact},
 	"UpdateMessageContact":                   {mutating: true, handle: (*Emulator).updateMessageContact},

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Contact statuses (contract §2.2).
+// Contact statuses (Data model in the fidelity contract, doc.go).
 const (
 	statusVerifying = "Verifying"
 	statusActive    = "Active"

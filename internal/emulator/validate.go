@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Enumerations from the API reference (contract §2.2).
+// Enumerations from the API reference (Data model in the fidelity contract, doc.go).
 var (
 	titles       = []string{"FinanceDirector", "TechnicalDirector", "MaintenanceDirector", "CEO", "ProjectDirector", "Other"}
 	messageTypes = []string{"ServiceMessage", "FaultMessage", "AccountExpenses", "SecurityMessage", "ActivityMessage", "ProductMessage"}

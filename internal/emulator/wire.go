@@ -1,7 +1,7 @@
 package emulator
 
 // Wire structs, written from the API reference of ResourceDirectoryMaster
-// 2022-04-19 (contract §2–§3). They are deliberately not shared with the
+// 2022-04-19 (see Data model in the fidelity contract, doc.go). They are deliberately not shared with the
 // API client, so a field-name mistake on either side shows up in tests.
 
 // wireContact is the Contact object of GetMessageContact and the Contacts
