@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -78,4 +79,17 @@ func TestGuidance_bindingToDeletedContact(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestCreateError_cancelledIsOneShortBlock: a create cancelled before the
+// API was reached (an interrupt while it waited for its turn) reports that
+// nothing was created, in one short diagnostic.
+func TestCreateError_cancelledIsOneShortBlock(t *testing.T) {
+	var diags diag.Diagnostics
+	r := &messageContactResource{}
+	r.createError(context.Background(), &diags, "tom",
+		fmt.Errorf("AddMessageContact: waiting for another write of this client to finish: %w", context.Canceled))
+	if len(diags) != 1 || diags[0].Summary() != "Create Cancelled" || !strings.Contains(diags[0].Detail(), "nothing was created") {
+		t.Errorf("diags = %v", diags)
+	}
 }

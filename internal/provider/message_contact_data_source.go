@@ -69,7 +69,7 @@ func (d *messageContactDataSource) Schema(ctx context.Context, _ datasource.Sche
 			"verification; `pending_email_address` and `pending_phone_number` show what still awaits it.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx),
+			"timeouts": withPositiveReadTimeout(timeouts.Block(ctx)),
 		},
 	}
 }

@@ -105,14 +105,14 @@ func (r *messageContactMembersResource) Schema(ctx context.Context, _ resource.S
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+			"timeouts": withPositiveTimeouts(timeouts.Block(ctx, timeouts.Opts{
 				Create: true, Read: true, Update: true, Delete: true,
 				CreateDescription: "Time allowed for binding, retries of throttled or conflicting calls included " +
 					"(a [duration string](https://pkg.go.dev/time#ParseDuration); default `10m`).",
 				ReadDescription:   "Time allowed for reading the contact's bindings (default `5m`).",
 				UpdateDescription: "Time allowed for changing the bindings (default `10m`).",
 				DeleteDescription: "Time allowed for unbinding (default `10m`).",
-			}),
+			})),
 		},
 	}
 }
@@ -178,6 +178,10 @@ func (r *messageContactMembersResource) Read(ctx context.Context, req resource.R
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing its member set from state")
+		resp.Diagnostics.AddWarning("Message Contact Members Removed From State",
+			fmt.Sprintf("Message contact %s no longer exists, so its bindings are gone; the member set was removed "+
+				"from the state. If the configuration still declares it, point contact_id at an existing contact (or "+
+				"re-create the contact) before applying.", contactID))
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:

@@ -83,7 +83,7 @@ func (d *messageContactsDataSource) Schema(ctx context.Context, _ datasource.Sch
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx),
+			"timeouts": withPositiveReadTimeout(timeouts.Block(ctx)),
 		},
 	}
 }

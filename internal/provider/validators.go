@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -223,4 +224,20 @@ func (v messageTypesValidator) ValidateSet(ctx context.Context, req validator.Se
 		detail += " Each element must be one of: " + strings.Join(rdapi.MessageTypes, ", ") + "."
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Message Type", detail)
 	}
+}
+
+// withPositiveReadTimeout is withPositiveTimeouts for a data source's
+// timeouts block.
+func withPositiveReadTimeout(b dsschema.Block) dsschema.Block {
+	nb, ok := b.(dsschema.SingleNestedBlock)
+	if !ok {
+		return b
+	}
+	for name, a := range nb.Attributes {
+		if sa, ok := a.(dsschema.StringAttribute); ok {
+			sa.Validators = append(sa.Validators, positiveDuration{})
+			nb.Attributes[name] = sa
+		}
+	}
+	return nb
 }

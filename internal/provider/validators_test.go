@@ -2,14 +2,19 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -155,5 +160,47 @@ func TestMessageTypesValidator(t *testing.T) {
 		if wp, ok := d.(diag.DiagnosticWithPath); !ok || !wp.Path().Equal(path.Root("message_types")) {
 			t.Errorf("%v: diagnostic not on message_types: %v", tt.vals, d)
 		}
+	}
+}
+
+// TestTimeoutsArePositive: every timeouts block of every resource and data
+// source rejects zero and negative durations.
+func TestTimeoutsArePositive(t *testing.T) {
+	ctx := context.Background()
+	check := func(name string, attrs map[string][]validator.String) {
+		if len(attrs) == 0 {
+			t.Errorf("%s: no timeouts attributes", name)
+		}
+		for a, vs := range attrs {
+			found := false
+			for _, v := range vs {
+				if _, ok := v.(positiveDuration); ok {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: timeouts.%s accepts zero and negative durations", name, a)
+			}
+		}
+	}
+	for _, r := range []resource.Resource{NewMessageContactResource(), NewMessageContactBindingResource(), NewMessageContactMembersResource()} {
+		var resp resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &resp)
+		b, _ := resp.Schema.Blocks["timeouts"].(rschema.SingleNestedBlock)
+		attrs := map[string][]validator.String{}
+		for n, a := range b.Attributes {
+			attrs[n] = a.(rschema.StringAttribute).Validators
+		}
+		check(fmt.Sprintf("%T", r), attrs)
+	}
+	for _, d := range []datasource.DataSource{NewMessageContactDataSource(), NewMessageContactsDataSource()} {
+		var resp datasource.SchemaResponse
+		d.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		b, _ := resp.Schema.Blocks["timeouts"].(dsschema.SingleNestedBlock)
+		attrs := map[string][]validator.String{}
+		for n, a := range b.Attributes {
+			attrs[n] = a.(dsschema.StringAttribute).Validators
+		}
+		check(fmt.Sprintf("%T", d), attrs)
 	}
 }
