@@ -23,7 +23,7 @@ func TestFault_hostileErrorReply(t *testing.T) {
 	env := newTestEnv(t)
 	p := env.viaProxy()
 	c := newContact("test")
-	p.on("AddMessageContact", 1, answer(400, "application/json",
+	p.on("AddMessageContact", answer(400, "application/json",
 		`{"RequestId":"R-1\u001b]0;owned\u0007","Code":"InvalidParameter.Name\u001b[2J",`+
 			`"Message":"bad\r\nError: forged line \u001b[31mred\u202e"}`))
 	resource.UnitTest(t, resource.TestCase{
@@ -91,7 +91,7 @@ func TestFault_slowHeaders(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6Factories,
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{{
-			PreConfig:         func() { p.on("GetMessageContact", 1, stall(time.Minute)) },
+			PreConfig:         func() { p.on("GetMessageContact", stall(time.Minute)) },
 			Config:            env.providerHCL(`request_timeout = "1s"`) + c.String(),
 			ConfigStateChecks: contactChecks(c),
 			Check: func(*terraform.State) error {

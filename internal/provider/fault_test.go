@@ -97,7 +97,7 @@ func TestFault_lostReplyNeverTakesOver(t *testing.T) {
 	} {
 		t.Run(fault.name, func(t *testing.T) {
 			p := env.viaProxy()
-			p.on("AddMessageContact", 1, fault.f)
+			p.on("AddMessageContact", fault.f)
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6Factories,
 				CheckDestroy:             env.checkOnlyContacts(nil, a.ContactID),
@@ -194,8 +194,8 @@ func TestFault_resetsAroundEveryWrite(t *testing.T) {
 	arm := func(actions ...string) func() {
 		return func() {
 			for _, a := range actions {
-				p.on(a, 1, resetBeforeServer)
-				p.on(a, 1, resetAfterServer)
+				p.on(a, resetBeforeServer)
+				p.on(a, resetAfterServer)
 			}
 		}
 	}

@@ -61,13 +61,11 @@ func newFaultProxy(t *testing.T, target string) *faultProxy {
 	return p
 }
 
-// on queues f for the next n requests of action.
-func (p *faultProxy) on(action string, n int, f proxyFault) {
+// on queues f for the next request of action (after those queued before).
+func (p *faultProxy) on(action string, f proxyFault) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for range n {
-		p.faults[action] = append(p.faults[action], f)
-	}
+	p.faults[action] = append(p.faults[action], f)
 }
 
 func (p *faultProxy) next(action string) proxyFault {

@@ -245,8 +245,8 @@ func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence
 // (offsets are multiples of a quarter hour, at most 26 hours apart) would
 // move a creation time that precedes the window into it.
 func zoneShiftFits(created, since, until time.Time) bool {
-	for k := time.Duration(1); k <= 26*4; k++ {
-		t := created.Add(k * 15 * time.Minute)
+	for k := 1; k <= 26*4; k++ {
+		t := created.Add(time.Duration(k) * 15 * time.Minute)
 		if !t.Add(time.Second+clockTolerance).Before(since) && !t.Add(-clockTolerance).After(until) {
 			return true
 		}

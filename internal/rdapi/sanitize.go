@@ -22,21 +22,21 @@ const (
 // …) as \x1b, \n, \r, \t; format and other non-printing characters (bidi
 // overrides, zero-width spaces, …) as \u202e; invalid UTF-8 as \xff. Plain
 // text, including non-ASCII letters, passes unchanged. A string longer than
-// max runes (max > 0) is cut and ends with "…".
+// limit runes (limit > 0) is cut and ends with "…".
 //
 // Every string the API server supplies (error codes, messages, request
 // IDs, host IDs, contact fields shown in diagnostics) goes through it
 // before it reaches an error message or a log line: a server, or anything
 // between it and the client, must not be able to clear the user's screen,
 // set the terminal title or add a forged "Error:" line.
-func Printable(s string, max int) string {
-	if isPlain(s) && (max <= 0 || len(s) <= max) {
+func Printable(s string, limit int) string {
+	if isPlain(s) && (limit <= 0 || len(s) <= limit) {
 		return s
 	}
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(s); {
-		if max > 0 && n >= max {
+		if limit > 0 && n >= limit {
 			b.WriteString("…")
 			break
 		}
