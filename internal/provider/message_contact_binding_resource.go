@@ -164,7 +164,7 @@ func (r *messageContactBindingResource) Read(ctx context.Context, req resource.R
 	}
 	defer cancel()
 
-	mc, err := r.client.GetMessageContact(ctx, contactID)
+	mc, err := readContact(ctx, r.client, contactID, req.Private, resp.Private, &resp.Diagnostics)
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing binding from state")
@@ -266,6 +266,7 @@ func (r *messageContactBindingResource) ImportState(ctx context.Context, req res
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), bindingID(contactID, memberID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("contact_id"), contactID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+	markImported(ctx, resp.Private, &resp.Diagnostics)
 }
 
 // bindingID is the resource ID of a binding, also its import ID.

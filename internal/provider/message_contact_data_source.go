@@ -107,7 +107,7 @@ func (d *messageContactDataSource) Read(ctx context.Context, req datasource.Read
 	if id := data.ID.ValueString(); id != "" {
 		filter = fmt.Sprintf("id %q", id)
 		ctx = tflog.SetField(ctx, "contact_id", id)
-		view, err = d.client.ReadContact(ctx, id)
+		view, err = d.client.Snapshot().Contact(ctx, id)
 		found = err == nil
 		if rdapi.IsNotFound(err) {
 			err = nil
@@ -116,7 +116,8 @@ func (d *messageContactDataSource) Read(ctx context.Context, req datasource.Read
 		name := data.Name.ValueString()
 		filter = fmt.Sprintf("name %q", name)
 		ctx = tflog.SetField(ctx, "contact_name", name)
-		view, found, err = findContactByName(ctx, d.client, name)
+		view, err = d.client.Snapshot().ContactByName(ctx, name)
+		found = err == nil && view != nil
 	}
 	switch {
 	case err != nil:
@@ -133,18 +134,4 @@ func (d *messageContactDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
-}
-
-// findContactByName reads the contact named name (names are unique within
-// a resource directory) with its pending targets.
-func findContactByName(ctx context.Context, client *rdapi.Client, name string) (*rdapi.Contact, bool, error) {
-	mc, err := client.FindContactByName(ctx, name)
-	if err != nil || mc == nil {
-		return nil, false, err
-	}
-	v, err := client.WithPending(ctx, *mc)
-	if err != nil {
-		return nil, false, err
-	}
-	return v, true, nil
 }

@@ -174,7 +174,7 @@ func (r *messageContactMembersResource) Read(ctx context.Context, req resource.R
 	}
 	defer cancel()
 
-	mc, err := r.client.GetMessageContact(ctx, contactID)
+	mc, err := readContact(ctx, r.client, contactID, req.Private, resp.Private, &resp.Diagnostics)
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing its member set from state")
@@ -301,6 +301,7 @@ func (r *messageContactMembersResource) ImportState(ctx context.Context, req res
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("contact_id"), req.ID)...)
+	markImported(ctx, resp.Private, &resp.Diagnostics)
 }
 
 // converge binds contactID to want, given that it is bound to have, with

@@ -275,7 +275,7 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 	id := state.ID.ValueString()
 	ctx = tflog.SetField(ctx, "contact_id", id)
 
-	v, err := r.client.ReadContact(ctx, id)
+	v, err := readContact(ctx, r.client, id, req.Private, resp.Private, &resp.Diagnostics)
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Warn(ctx, "message contact no longer exists; removing it from state")
@@ -446,6 +446,7 @@ func (r *messageContactResource) ImportState(ctx context.Context, req resource.I
 		return
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+	markImported(ctx, resp.Private, &resp.Diagnostics)
 }
 
 // sendVerifications asks the API to send verification to the pending email

@@ -113,27 +113,33 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	ctx = tflog.SetField(ctx, "member", filter.member)
 
-	var matched []rdapi.MessageContact
-	for mc, err := range filter.contacts(ctx, d.client) {
-		if err != nil {
-			resp.Diagnostics.Append(filter.listError(err))
-			return
-		}
-		matched = append(matched, mc)
+	var (
+		matched  []*rdapi.Contact
+		err      error
+		snapshot = d.client.Snapshot()
+	)
+	if filter.member == "" || snapshot.Enabled() {
+		matched, err = snapshot.Contacts(ctx, func(mc *rdapi.MessageContact) bool {
+			return (filter.member == "" || slices.Contains(mc.Members, filter.member)) && filter.matches(*mc)
+		})
 	}
-	slices.SortStableFunc(matched, func(a, b rdapi.MessageContact) int {
+	if err == nil && filter.member != "" && len(matched) == 0 {
+		// The API filters by member itself, and says when the member does
+		// not exist.
+		matched, err = d.listByMember(ctx, filter)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(filter.listError(err))
+		return
+	}
+	slices.SortStableFunc(matched, func(a, b *rdapi.Contact) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ContactID, b.ContactID))
 	})
 
 	ids := make([]string, 0, len(matched))
 	contacts := make([]attr.Value, 0, len(matched))
 	objType := types.ObjectType{AttrTypes: messageContactAttrTypes()}
-	for _, mc := range matched {
-		view, err := d.client.WithPending(ctx, mc)
-		if err != nil {
-			resp.Diagnostics.AddError("Unable to List Message Contacts", err.Error())
-			return
-		}
+	for _, view := range matched {
 		var m messageContactDataModel
 		resp.Diagnostics.Append(m.fromAPI(ctx, view)...)
 		obj, diags := types.ObjectValueFrom(ctx, objType.AttrTypes, m)
@@ -141,7 +147,7 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		ids = append(ids, mc.ContactID)
+		ids = append(ids, view.ContactID)
 		contacts = append(contacts, obj)
 	}
 	tflog.Debug(ctx, "listed message contacts", map[string]any{"count": len(ids)})
@@ -155,4 +161,21 @@ func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// listByMember lists, without the snapshot, the contacts the API reports
+// bound directly to the filter's member, with their pending targets.
+func (d *messageContactsDataSource) listByMember(ctx context.Context, filter contactFilter) ([]*rdapi.Contact, error) {
+	var out []*rdapi.Contact
+	for mc, err := range filter.contacts(ctx, d.client) {
+		if err != nil {
+			return nil, err
+		}
+		v, err := d.client.WithPending(ctx, mc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

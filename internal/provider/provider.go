@@ -62,6 +62,7 @@ type providerModel struct {
 	Region                types.String      `tfsdk:"region"`
 	MaxRetries            types.Int64       `tfsdk:"max_retries"`
 	RequestTimeout        types.String      `tfsdk:"request_timeout"`
+	BatchReads            types.Bool        `tfsdk:"batch_reads"`
 }
 
 // assumeRoleModel maps the assume_role block.
@@ -160,6 +161,20 @@ func (p *resourceDirectoryProvider) Schema(_ context.Context, _ provider.SchemaR
 					"takes longer is abandoned and retried like a network error; the operation's timeout still " +
 					"bounds all attempts together.",
 				Validators: []validator.String{positiveDuration{}},
+			},
+			"batch_reads": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether to serve the reads of one operation (plan, apply, refresh) from a snapshot " +
+					"of the whole directory instead of one call per resource: the snapshot is built from " +
+					"`ListMessageContacts` pages of 100 (plus `ListMessageContactVerifications` pages when some contact " +
+					"awaits verification), so refreshing 500 contacts costs about 5 calls instead of 500 and leaves the " +
+					"account's `GetMessageContact` quota to other tools. A snapshot is at most 30 seconds old; whatever " +
+					"the provider writes, imports or creates is read fresh; a contact missing from the snapshot is " +
+					"confirmed with `GetMessageContact` before it is removed from state. Defaults to `true`; falls back " +
+					"to `" + batchReadsEnvVar + "` (`true` or `false`). Turn it off when the configuration manages a few " +
+					"contacts of a directory that holds many more (one page of 100 then costs more than the few reads it " +
+					"saves), or when the credentials may call `GetMessageContact` but not `ListMessageContacts` (a " +
+					"refused listing also makes the provider fall back to one call per resource by itself).",
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -261,6 +276,20 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		requestTimeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString()) // validated at plan time
 	}
 
+	batch := true
+	switch v := env.first(batchReadsEnvVar); {
+	case !cfg.BatchReads.IsNull():
+		batch = cfg.BatchReads.ValueBool()
+	case v != "":
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("batch_reads"), "Invalid Environment Variable",
+				fmt.Sprintf("%s must be true or false, got %q.", batchReadsEnvVar, v))
+			return
+		}
+		batch = b
+	}
+
 	client, err := rdapi.New(rdapi.Options{
 		Endpoint:         endpoint,
 		Site:             site,
@@ -270,6 +299,7 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		CredentialSource: creds.source,
 		UserAgent:        userAgent(p.version, req.TerraformVersion),
 		Logger:           logAPIEvent,
+		BatchReads:       batch,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
@@ -360,6 +390,7 @@ func rejectUnknown(cfg *providerModel, diags *diag.Diagnostics) {
 	unknown("region", !cfg.Region.IsUnknown())
 	unknown("max_retries", !cfg.MaxRetries.IsUnknown())
 	unknown("request_timeout", !cfg.RequestTimeout.IsUnknown())
+	unknown("batch_reads", !cfg.BatchReads.IsUnknown())
 	for i, b := range cfg.AssumeRole {
 		for _, a := range []struct {
 			name  string

@@ -30,25 +30,38 @@ const (
 // 10 at a time as Terraform's default parallelism does) against the
 // emulator. One op is a refresh of all 100; ns/op is its wall time.
 //
-// The API-call budget is a correctness bound, checked on every run: an
-// Active contact costs exactly one GetMessageContact; a Verifying one adds
-// exactly one ListMessageContactVerifications page.
+// Each op configures the provider afresh, as each Terraform operation
+// starts a provider process: with batched reads on (the default), a
+// snapshot serves one op and the next op builds its own.
+//
+// The API-call budget is a correctness bound, checked on every run. With
+// batching off (batch=off) an Active contact costs exactly one
+// GetMessageContact, and a Verifying one adds exactly one
+// ListMessageContactVerifications page. With batching on, a refresh costs
+// one ListMessageContacts page per 100 contacts, plus, when some contact is
+// Verifying, one unfiltered ListMessageContactVerifications page per 100
+// pending targets, and no GetMessageContact at all.
 //
 // The rate-limit=20/s variants apply the documented quota of
 // GetMessageContact (20 calls per second per account), so they show the
-// floor a real refresh cannot beat and that throttling is absorbed by
-// retries (throttled/op) rather than surfaced as errors.
+// floor a per-contact refresh cannot beat and that throttling is absorbed
+// by retries (throttled/op) rather than surfaced as errors.
 func BenchmarkRefresh(b *testing.B) {
 	for _, tc := range []struct {
 		name      string
 		verify    bool
 		rateLimit int
+		batch     bool
 	}{
-		{"active", true, 0},
-		{"verifying", false, 0},
-		{"active/rate-limit=20/s", true, 20},
+		{"active", true, 0, true},
+		{"verifying", false, 0, true},
+		{"active/rate-limit=20/s", true, 20, true},
+		{"active/batch=off", true, 0, false},
+		{"verifying/batch=off", false, 0, false},
+		{"active/rate-limit=20/s/batch=off", true, 20, false},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
+			b.Setenv("RESOURCEDIRECTORY_BATCH_READS", fmt.Sprint(tc.batch))
 			emu := emulator.NewServer(b, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 			ids := benchCreateContacts(b, emu, tc.verify)
 			server := providerserver.NewProtocol6(provider.New("bench")())()
@@ -59,25 +72,32 @@ func BenchmarkRefresh(b *testing.B) {
 			}
 
 			wantStatus := rdapi.StatusVerifying
-			wantLists := benchContacts
+			// Per refresh: GetMessageContact, ListMessageContacts and
+			// ListMessageContactVerifications calls.
+			wantGets, wantPages, wantVerifications := benchContacts, 0, benchContacts
+			if tc.batch {
+				// 100 contacts fit one page; 200 pending targets two.
+				wantGets, wantPages, wantVerifications = 0, 1, 2
+			}
 			if tc.verify {
-				wantStatus, wantLists = rdapi.StatusActive, 0
+				wantStatus, wantVerifications = rdapi.StatusActive, 0
 			}
 
 			emu.ResetStats()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
+				configureProtocolServer(b, server, emu, "1.12.6")
 				states = benchRefreshAll(b, server, states)
 			}
 			b.StopTimer()
 
 			st := emu.Stats()
-			gets := st.Calls["GetMessageContact"] - st.Throttled["GetMessageContact"]
-			lists := st.Calls["ListMessageContactVerifications"] - st.Throttled["ListMessageContactVerifications"]
-			if gets != benchContacts*b.N || lists != wantLists*b.N {
-				b.Fatalf("%d refreshes of %d contacts made %d GetMessageContact and %d ListMessageContactVerifications calls (throttled answers excluded), want %d and %d",
-					b.N, benchContacts, gets, lists, benchContacts*b.N, wantLists*b.N)
+			answered := func(action string) int { return st.Calls[action] - st.Throttled[action] }
+			gets, pages, verifications := answered("GetMessageContact"), answered("ListMessageContacts"), answered("ListMessageContactVerifications")
+			if gets != wantGets*b.N || pages != wantPages*b.N || verifications != wantVerifications*b.N {
+				b.Fatalf("%d refreshes of %d contacts made %d GetMessageContact, %d ListMessageContacts and %d ListMessageContactVerifications calls (throttled answers excluded), want %d, %d and %d",
+					b.N, benchContacts, gets, pages, verifications, wantGets*b.N, wantPages*b.N, wantVerifications*b.N)
 			}
 			var calls, throttled int
 			for _, n := range st.Calls {

@@ -112,6 +112,13 @@ type Options struct {
 	// variable, a profile, …); errors about the access key or the signature
 	// quote it.
 	CredentialSource string
+	// BatchReads serves Client.Snapshot's reads from snapshots of the whole
+	// directory instead of one call per contact (see Snapshot). Off, every
+	// Snapshot method reads from the API directly.
+	BatchReads bool
+	// SnapshotMaxAge bounds the age of a snapshot; 0 means
+	// DefaultSnapshotMaxAge.
+	SnapshotMaxAge time.Duration
 	// Logger, when set, receives one event per attempt, on the calling
 	// goroutine and with the call's context (so tflog fields set by the
 	// caller apply); concurrent calls invoke it concurrently. Events never
@@ -179,6 +186,7 @@ type Client struct {
 
 	credentialSource string
 	loopback         bool
+	snapshot         *Snapshot
 }
 
 // New builds a Client. It validates o and makes no network call.
@@ -252,6 +260,7 @@ func New(o Options) (*Client, error) {
 	case c.pageSize > MaxPageSize:
 		c.pageSize = MaxPageSize
 	}
+	c.snapshot = newSnapshot(c, o.BatchReads, o.SnapshotMaxAge)
 	switch n := o.MaxConcurrentWrites; {
 	case n == 0:
 		c.writes = make(chan struct{}, 1)

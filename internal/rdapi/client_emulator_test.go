@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -534,4 +536,90 @@ func TestEmulator_parallelWriters(t *testing.T) {
 		}
 		t.Logf("conflicts absorbed by retries: %v", emu.Stats().Conflicts)
 	})
+}
+
+// TestEmulator_snapshot: batched reads report exactly what direct reads
+// report, under both read modes and both lock scopes, and see this client's
+// own writes at once.
+func TestEmulator_snapshot(t *testing.T) {
+	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
+		for _, scope := range []emulator.LockScope{emulator.LockPerAccount, emulator.LockPerContact} {
+			t.Run(mode.String()+"/"+scope.String(), func(t *testing.T) {
+				ctx := context.Background()
+				emu := emulator.NewServer(t, emulator.WithSettings(func(s *emulator.Settings) {
+					s.ReadMode, s.LockScope, s.RateLimit = mode, scope, 0
+				}))
+				direct := newClient(t, emu, func(o *rdapi.Options) { o.RateLimit = -1 })
+				batched := newClient(t, emu, func(o *rdapi.Options) {
+					o.RateLimit, o.BatchReads, o.MaxConcurrentWrites = -1, true, -1
+				})
+				var ids []string
+				for i := range 130 {
+					in := addInput(fmt.Sprintf("snap%s", string(rune('a'+i%26))+string(rune('a'+i/26))))
+					id := mustAdd(t, direct, in)
+					ids = append(ids, id)
+					switch i % 3 {
+					case 0: // verified: Active
+						for _, target := range pending(t, direct, id) {
+							if err := emu.Verify(id, target); err != nil {
+								t.Fatal(err)
+							}
+						}
+					case 1: // verified, then a new email address pending
+						for _, target := range pending(t, direct, id) {
+							if err := emu.Verify(id, target); err != nil {
+								t.Fatal(err)
+							}
+						}
+						email := fmt.Sprintf("changed%d@example.com", i)
+						if err := direct.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, EmailAddress: &email}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+
+				emu.ResetStats()
+				for _, id := range ids {
+					got, err := batched.Snapshot().Contact(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := direct.ReadContact(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(rdapi.MessageContact{}, "AssociatedDate")); diff != "" {
+						t.Fatalf("contact %s: batched read differs from a direct one (-direct +batched):\n%s", id, diff)
+					}
+				}
+
+				// Concurrent writes and reads by the batching client: each
+				// write is visible to the reads that follow it.
+				var wg sync.WaitGroup
+				for i, id := range ids[:20] {
+					wg.Go(func() {
+						name := "renamed" + string(rune('a'+i))
+						if err := batched.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, Name: &name}); err != nil {
+							t.Error(err)
+							return
+						}
+						v, err := batched.Snapshot().Contact(ctx, id)
+						if err != nil || v.Name != name {
+							t.Errorf("read after write of %s: %+v, %v; want name %s", id, v, err, name)
+						}
+					})
+					wg.Go(func() {
+						if _, err := batched.Snapshot().Contact(ctx, ids[len(ids)-1-i]); err != nil {
+							t.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+				all, err := batched.Snapshot().Contacts(ctx, func(mc *rdapi.MessageContact) bool { return strings.HasPrefix(mc.Name, "renamed") })
+				if err != nil || len(all) != 20 {
+					t.Errorf("after the writes, Contacts lists %d renamed contacts (%v), want 20", len(all), err)
+				}
+			})
+		}
+	}
 }

@@ -52,6 +52,12 @@ const (
 	CodeInvalidMemberParameter = "InvalidParameter.Member"
 	// CodeInvalidContactID: the ContactId parameter is malformed (HTTP 400).
 	CodeInvalidContactID = "InvalidParameter.ContactId"
+	// CodeMissingContactID: an operation that needs ContactId got none
+	// (HTTP 400).
+	CodeMissingContactID = "MissingParameter.ContactId"
+	// CodeInvalidPageSize: a list operation refuses the PageSize (HTTP 400);
+	// the largest accepted size is undocumented.
+	CodeInvalidPageSize = "InvalidParameter.PageSize"
 	// CodeMembersLimitExceeded: the contact is bound to the maximum number
 	// of objects (HTTP 400).
 	CodeMembersLimitExceeded = "LimitExceeded.ContactMembers"

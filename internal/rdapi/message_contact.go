@@ -37,13 +37,17 @@ func errNoContactID(action string) error {
 	return fmt.Errorf("%s: a contact ID is required", action)
 }
 
-// write runs a mutating call under the client's write semaphore.
+// write runs a mutating call under the client's write semaphore. Whatever
+// the outcome (a failed call may have been committed), the contact it
+// addressed, or for an Add the set of contacts, is marked written in the
+// client's snapshot.
 func write[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
 	release, err := c.acquireWrite(ctx)
 	if err != nil {
 		return nil, outcome{}, fmt.Errorf("%s: %w", action, err)
 	}
 	defer release()
+	defer c.snapshot.touch(params.Get("ContactId"))
 	return call[T](ctx, c, action, params)
 }
 
@@ -337,9 +341,16 @@ func (c *Client) ListMessageContactVerifications(ctx context.Context, contactID 
 			yield(ContactVerification{}, errNoContactID(actionListVerification))
 		}
 	}
+	return c.listVerifications(ctx, contactID, 0)
+}
+
+// listVerifications yields the pending targets of contactID, or with ""
+// those of every contact of the account, in pages of size (0: the
+// client's default).
+func (c *Client) listVerifications(ctx context.Context, contactID string, size int) iter.Seq2[ContactVerification, error] {
 	q := url.Values{}
-	q.Set("ContactId", contactID)
-	return paginate(ctx, c, actionListVerification, q, 0,
+	setIf(q, "ContactId", contactID)
+	return paginate(ctx, c, actionListVerification, q, size,
 		func(r *struct {
 			pageReply
 			ContactVerifications []ContactVerification `json:"ContactVerifications"`
