@@ -78,9 +78,9 @@ type Snapshot struct {
 	touched map[string]uint64
 	cur     *snapshot
 	pending *snapshotBuild
-	// broken is set when listing is refused (for example not permitted):
+	// broken is set when listing was refused (for example not permitted):
 	// reads then go to the API one by one, as with batching off.
-	broken error
+	broken bool
 }
 
 // snapshot is one build: every contact of the directory, with its pending
@@ -210,7 +210,7 @@ func (s *Snapshot) Contacts(ctx context.Context, keep func(*MessageContact) bool
 func (s *Snapshot) batching() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.on && s.broken == nil
+	return s.on && !s.broken
 }
 
 // fallback reports whether a failed build should give way to direct reads:
@@ -224,9 +224,7 @@ func (s *Snapshot) fallback(err error) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.broken == nil {
-		s.broken = err
-	}
+	s.broken = true
 	return true
 }
 
@@ -238,7 +236,7 @@ func (s *Snapshot) get(ctx context.Context, whole bool) (*snapshot, error) {
 		return nil, nil
 	}
 	s.mu.Lock()
-	if s.broken != nil {
+	if s.broken {
 		s.mu.Unlock()
 		return nil, nil
 	}
