@@ -801,3 +801,22 @@ func TestRequiredContactID(t *testing.T) {
 		t.Errorf("%d requests sent for invalid input", calls.Load())
 	}
 }
+
+// TestWaitForDeletion_timeoutDuringACall: when the delete timeout expires
+// during a GetMessageContactDeletionStatus call rather than between two,
+// the error still says that the deletion was unfinished at the timeout.
+func TestWaitForDeletion_timeoutDuringACall(t *testing.T) {
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+		writeJSON(w, 200, map[string]any{"RequestId": "R", "ContactDeletionStatus": map[string]any{"ContactId": "c-1", "Status": "Deleting"}})
+	}, SkipWaits)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err := c.WaitForDeletion(ctx, "c-1")
+	if err == nil || !strings.Contains(err.Error(), "still Deleting when the delete timeout expired") {
+		t.Errorf("err = %v, want it to say the deletion was still running at the timeout", err)
+	}
+}

@@ -90,6 +90,9 @@ func (e *DeletionFailedError) Error() string {
 // *DeletionFailedError), or ctx ends.
 func (c *Client) WaitForDeletion(ctx context.Context, contactID string) error {
 	status := DeletionStatusDeleting
+	expired := func(err error) error {
+		return fmt.Errorf("still %s when the delete timeout expired: %w", status, err)
+	}
 	return c.poll(ctx, func() (bool, error) {
 		st, err := c.GetMessageContactDeletionStatus(ctx, contactID)
 		if IsNotFound(err) {
@@ -99,6 +102,8 @@ func (c *Client) WaitForDeletion(ctx context.Context, contactID string) error {
 			switch {
 			case IsNotFound(getErr):
 				return true, nil
+			case getErr != nil && outOfTime(ctx):
+				return false, expired(getErr)
 			case getErr != nil:
 				return false, getErr
 			case mc.Status != StatusDeleting:
@@ -107,6 +112,9 @@ func (c *Client) WaitForDeletion(ctx context.Context, contactID string) error {
 			st, err = &ContactDeletionStatus{ContactID: contactID, Status: DeletionStatusDeleting}, nil
 		}
 		switch {
+		case err != nil && outOfTime(ctx):
+			// The time ran out during a call rather than between two.
+			return false, expired(err)
 		case err != nil:
 			return false, err
 		case st.Status == DeletionStatusFailed:
@@ -114,7 +122,12 @@ func (c *Client) WaitForDeletion(ctx context.Context, contactID string) error {
 		}
 		status = st.Status
 		return false, nil
-	}, func(ctxErr error) error {
-		return fmt.Errorf("still %s when the delete timeout expired: %w", status, ctxErr)
-	})
+	}, expired)
+}
+
+// outOfTime reports whether ctx has ended or its deadline has passed (the
+// context's timer may fire late on a loaded machine).
+func outOfTime(ctx context.Context) bool {
+	deadline, ok := ctx.Deadline()
+	return ctx.Err() != nil || ok && !time.Now().Before(deadline)
 }
