@@ -261,7 +261,8 @@ func (s *Snapshot) get(ctx context.Context, whole bool) (*snapshot, error) {
 	case <-ctx.Done():
 		s.mu.Lock()
 		b.waiters--
-		if b.waiters == 0 {
+		last := b.waiters == 0
+		if last {
 			// Nobody waits any more: stop, and let the next read start
 			// afresh rather than join a cancelled build.
 			b.cancel()
@@ -270,9 +271,25 @@ func (s *Snapshot) get(ctx context.Context, whole bool) (*snapshot, error) {
 			}
 		}
 		s.mu.Unlock()
+		if last {
+			// The build stops promptly once cancelled; its error carries the
+			// API's last answer (a refresh that ran out of time under 5xx
+			// says ServiceUnavailable, not just "context deadline exceeded").
+			select {
+			case <-b.done:
+				if b.err != nil {
+					return nil, fmt.Errorf("%w (%w)", b.err, ctx.Err())
+				}
+			case <-time.After(cancelledBuildWait):
+			}
+		}
 		return nil, ctx.Err()
 	}
 }
+
+// cancelledBuildWait bounds how long a reader whose time ran out waits for
+// the cancelled build to report why it had not finished.
+const cancelledBuildWait = 2 * time.Second
 
 func (s *Snapshot) build(ctx context.Context, b *snapshotBuild, gen uint64) {
 	defer b.cancel()
