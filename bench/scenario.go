@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Operation names of the rows.
+const (
+	opApply          = "apply contacts"
+	opRefreshPending = "refresh, %d%% Verifying"
+	opRefreshActive  = "refresh, all Active"
+	opApplyBindings  = "apply bindings"
+	opRefreshBound   = "refresh, + 1 binding each"
+	opDestroy        = "destroy"
+)
+
+// row is one measured CLI command.
+type row struct {
+	n           int
+	batch       bool
+	op          string
+	parallelism int
+	calls       stats
+	wall        time.Duration
+	baseline    time.Duration // plan -refresh=false of the same configuration and state
+	lowerBound  time.Duration // 0: not a write-bound operation
+	peakRSS     int64
+	errors      int
+}
+
+func (r row) ratio() float64 { return r.wall.Seconds() / r.baseline.Seconds() }
+
+// scenario plays every operation for one N and one batching mode.
+type scenario struct {
+	o     options
+	n     int
+	batch bool
+	emu   *emulatorProc
+	cli   *cli
+	dir   string
+	rows  []row
+}
+
+func (s *scenario) play(ctx context.Context) error {
+	if err := s.writeConfig(false); err != nil {
+		return err
+	}
+	for _, p := range s.o.parallelism {
+		if err := s.fresh(ctx); err != nil {
+			return err
+		}
+		if err := s.measure(ctx, opApply, p, true, "apply", "-auto-approve"); err != nil {
+			return err
+		}
+	}
+
+	// Every contact is Verifying after its creation; verify all but the
+	// last verifying-percent, refresh, then verify those too.
+	pending := s.n * s.o.verifying / 100
+	if err := s.verify(ctx, 0, s.n-pending); err != nil {
+		return err
+	}
+	if pending > 0 {
+		if err := s.measure(ctx, fmt.Sprintf(opRefreshPending, s.o.verifying), 0, false, "plan"); err != nil {
+			return err
+		}
+		if err := s.verify(ctx, s.n-pending, s.n); err != nil {
+			return err
+		}
+	}
+	if err := s.measure(ctx, opRefreshActive, 0, false, "plan"); err != nil {
+		return err
+	}
+
+	if err := s.writeConfig(true); err != nil {
+		return err
+	}
+	p := s.o.parallelism[0]
+	if err := s.measure(ctx, opApplyBindings, p, true, "apply", "-auto-approve"); err != nil {
+		return err
+	}
+	if err := s.measure(ctx, opRefreshBound, 0, false, "plan"); err != nil {
+		return err
+	}
+	return s.measure(ctx, opDestroy, p, true, "destroy", "-auto-approve")
+}
+
+func (s *scenario) writeConfig(bindings bool) error {
+	return os.WriteFile(filepath.Join(s.dir, "main.tf"), []byte(configuration(s.n, bindings)), 0o644)
+}
+
+// fresh empties the emulator and removes the state, so that an apply starts
+// from nothing without paying for a destroy.
+func (s *scenario) fresh(ctx context.Context) error {
+	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		if err := os.Remove(filepath.Join(s.dir, f)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return s.emu.reset(ctx)
+}
+
+// verify completes the verification of contacts [from, to).
+func (s *scenario) verify(ctx context.Context, from, to int) error {
+	for i := from; i < to; i++ {
+		if err := s.emu.verify(ctx, contactEmail(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measure runs `plan -refresh=false` (with -destroy for a destroy) as the
+// baseline, then the command itself, and records a row; writeBound asks for
+// the lower bound of the calls it made.
+func (s *scenario) measure(ctx context.Context, op string, parallelism int, writeBound bool, args ...string) error {
+	baseArgs := []string{"plan", "-refresh=false"}
+	if args[0] == "destroy" {
+		baseArgs = append(baseArgs, "-destroy")
+	}
+	base, err := s.cli.run(ctx, baseArgs...)
+	if err != nil {
+		return err
+	}
+	if base.errors > 0 {
+		return fmt.Errorf("%s: the baseline plan failed", op)
+	}
+	if parallelism > 0 {
+		args = append(args, "-parallelism="+strconv.Itoa(parallelism))
+	}
+	fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s %v\n", s.n, onOff(s.batch), op, args)
+	before, err := s.emu.stats(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := s.cli.run(ctx, args...)
+	if err != nil {
+		return err
+	}
+	after, err := s.emu.stats(ctx)
+	if err != nil {
+		return err
+	}
+	r := row{
+		n: s.n, batch: s.batch, op: op, parallelism: parallelism,
+		calls: after.since(before), wall: res.wall, baseline: base.wall,
+		peakRSS: res.peakRSS, errors: res.errors,
+	}
+	if writeBound {
+		r.lowerBound = lowerBound(r.calls, s.o.latency, s.o.rateLimit)
+	}
+	s.rows = append(s.rows, r)
+	fmt.Fprintf(os.Stderr, "bench:   %s, %d calls, %.2fx plan -refresh=false, %d errors\n",
+		r.wall.Round(10*time.Millisecond), sum(r.calls.Calls), r.ratio(), r.errors)
+	if r.errors > 0 {
+		return fmt.Errorf("%s reported %d errors", op, r.errors)
+	}
+	return nil
+}
+
+// mutatingActions are the calls the emulator serialises under the account's
+// write lock (its handler table marks them mutating).
+var mutatingActions = map[string]bool{
+	"AddMessageContact": true, "UpdateMessageContact": true, "DeleteMessageContact": true,
+	"SendEmailVerificationForMessageContact": true, "SendPhoneVerificationForMessageContact": true,
+	"AssociateMembers": true, "DisassociateMembers": true, "CancelMessageContactUpdate": true,
+}
+
+// lowerBound is the least time the calls that succeeded can take: the
+// writes one after another under the account's write lock, latency each,
+// or the busiest action at the per-action quota, whichever is longer.
+// Throttled and conflicting attempts do not count: they are waste, not work.
+func lowerBound(c stats, latency time.Duration, rateLimit int) time.Duration {
+	writes, busiest := 0, 0
+	for action, n := range c.Calls {
+		done := n - c.Throttled[action] - c.Conflicts[action]
+		if mutatingActions[action] {
+			writes += done
+		}
+		busiest = max(busiest, done)
+	}
+	serial := time.Duration(writes) * latency
+	if rateLimit <= 0 {
+		return serial
+	}
+	return max(serial, time.Duration(busiest)*time.Second/time.Duration(rateLimit))
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+const mib = 1 << 20
+
+// printTable writes the rows as a Markdown table.
+func printTable(w io.Writer, o options, rows []row) {
+	fmt.Fprintf(w, "\nEnd to end: %s against rdemulator, latency %s, %d calls/s per action, writes serialised per account.\n\n",
+		o.cli, o.latency, o.rateLimit)
+	fmt.Fprintln(w, "| N | batch | operation | API calls by action | retried (throttled + conflict) | wall | plan -refresh=false | ratio | lower bound | peak provider RSS | errors |")
+	fmt.Fprintln(w, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		op := r.op
+		if r.parallelism > 0 {
+			op += fmt.Sprintf(" (-parallelism=%d)", r.parallelism)
+		}
+		lb := "–"
+		if r.lowerBound > 0 {
+			lb = fmt.Sprintf("%s (%.2fx)", seconds(r.lowerBound), r.wall.Seconds()/r.lowerBound.Seconds())
+		}
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %.2fx | %s | %.1f MiB | %d |\n",
+			r.n, onOff(r.batch), op, callsByAction(r.calls.Calls),
+			sum(r.calls.Throttled)+sum(r.calls.Conflicts), seconds(r.wall), seconds(r.baseline), r.ratio(),
+			lb, float64(r.peakRSS)/mib, r.errors)
+	}
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// callsByAction is "total: Action n, …" in action order.
+func callsByAction(calls map[string]int) string {
+	if len(calls) == 0 {
+		return "0"
+	}
+	parts := make([]string, 0, len(calls))
+	for _, a := range slices.Sorted(maps.Keys(calls)) {
+		parts = append(parts, fmt.Sprintf("%s %d", a, calls[a]))
+	}
+	return fmt.Sprintf("%d: %s", sum(calls), strings.Join(parts, ", "))
+}
+
+// target is one of the targets, judged on the rows.
+type target struct {
+	what    string
+	verdict func(rows []row) (met bool, evidence string, measured bool)
+}
+
+func find(rows []row, n int, batch bool, op string, parallelism int) (row, bool) {
+	for _, r := range rows {
+		if r.n == n && r.batch == batch && r.op == op && r.parallelism == parallelism {
+			return r, true
+		}
+	}
+	return row{}, false
+}
+
+func refreshTarget(op string, maxCalls int, maxRatio float64) func([]row) (bool, string, bool) {
+	return func(rows []row) (bool, string, bool) {
+		r, ok := find(rows, 500, true, op, 0)
+		if !ok {
+			return false, "", false
+		}
+		calls := sum(r.calls.Calls)
+		met := calls <= maxCalls && r.errors == 0 && (maxRatio == 0 || r.ratio() <= maxRatio)
+		return met, fmt.Sprintf("%d calls, %.2fx plan -refresh=false", calls, r.ratio()), true
+	}
+}
+
+func applyTarget(parallelism int) func([]row) (bool, string, bool) {
+	return func(rows []row) (bool, string, bool) {
+		r, ok := find(rows, 200, true, opApply, parallelism)
+		if !ok {
+			return false, "", false
+		}
+		// The CLI's own time is that of the plan it makes before applying.
+		bound := r.lowerBound + r.baseline
+		met := r.errors == 0 && r.wall.Seconds() <= 1.1*bound.Seconds()
+		return met, fmt.Sprintf("%d errors, %s = %.2fx (lower bound %s + CLI %s)",
+			r.errors, seconds(r.wall), r.wall.Seconds()/bound.Seconds(), seconds(r.lowerBound), seconds(r.baseline)), true
+	}
+}
+
+var targets = []target{
+	{"refresh of 500 Active contacts: at most 6 API calls, wall at most 1.2x plan -refresh=false", refreshTarget(opRefreshActive, 6, 1.2)},
+	{"500 contacts of which 50 Verifying: at most 7 calls", refreshTarget(fmt.Sprintf(opRefreshPending, 10), 7, 0)},
+	{"500 contacts plus 500 bindings: at most 6 calls", refreshTarget(opRefreshBound, 6, 0)},
+	{"apply of 200 contacts at -parallelism=10: zero errors, wall at most 1.1x (lower bound + CLI time)", applyTarget(10)},
+	{"apply of 200 contacts at -parallelism=30: zero errors, wall at most 1.1x (lower bound + CLI time)", applyTarget(30)},
+	{"peak provider RSS under 60 MiB at N = 500", func(rows []row) (bool, string, bool) {
+		var peak int64
+		seen := false
+		for _, r := range rows {
+			if r.n == 500 && r.batch {
+				seen = true
+				peak = max(peak, r.peakRSS)
+			}
+		}
+		return peak < 60*mib, fmt.Sprintf("%.1f MiB (largest of every operation, batching on)", float64(peak)/mib), seen
+	}},
+}
+
+// printTargets judges each of the targets (batching on, the
+// default) on the rows measured.
+func printTargets(w io.Writer, rows []row) {
+	fmt.Fprintln(w, "\nTargets (batching on):")
+	fmt.Fprintln(w)
+	for _, t := range targets {
+		met, evidence, measured := t.verdict(rows)
+		switch {
+		case !measured:
+			fmt.Fprintf(w, "- NOT MEASURED: %s (run with the N it needs)\n", t.what)
+		case met:
+			fmt.Fprintf(w, "- met: %s: %s\n", t.what, evidence)
+		default:
+			fmt.Fprintf(w, "- MISSED: %s: %s\n", t.what, evidence)
+		}
+	}
+}
