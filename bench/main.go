@@ -165,6 +165,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Fprintf(os.Stderr, "bench: emulator at %s (latency %s, %d calls/s per action, lock scope account); CLI %s; log %s\n",
 		emu.url, o.latency, o.rateLimit, o.cli, log.Name())
 
+	printHeader(os.Stdout, o)
 	var (
 		rows   []row
 		failed []error
@@ -179,7 +180,7 @@ func run(ctx context.Context, o options) error {
 			if err != nil {
 				return err
 			}
-			s := &scenario{o: o, n: n, batch: batch, emu: emu, cli: c, dir: dir}
+			s := &scenario{o: o, n: n, batch: batch, emu: emu, cli: c, dir: dir, out: os.Stdout}
 			err = s.play(ctx)
 			rows = append(rows, s.rows...)
 			if err != nil {
@@ -190,7 +191,6 @@ func run(ctx context.Context, o options) error {
 			}
 		}
 	}
-	printTable(os.Stdout, o, rows)
 	printTargets(os.Stdout, rows)
 	return errors.Join(failed...)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -43,6 +44,7 @@ type scenario struct {
 	emu   *emulatorProc
 	cli   *cli
 	dir   string
+	out   io.Writer // printRow's destination
 	rows  []row
 }
 
@@ -155,8 +157,7 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 		r.lowerBound = lowerBound(r.calls, s.o.latency, s.o.rateLimit)
 	}
 	s.rows = append(s.rows, r)
-	fmt.Fprintf(os.Stderr, "bench:   %s, %d calls, %.2fx plan -refresh=false, %d errors\n",
-		r.wall.Round(10*time.Millisecond), sum(r.calls.Calls), r.ratio(), r.errors)
+	printRow(s.out, r)
 	if r.errors > 0 {
 		return fmt.Errorf("%s reported %d errors", op, r.errors)
 	}

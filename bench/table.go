@@ -11,26 +11,29 @@ import (
 
 const mib = 1 << 20
 
-// printTable writes the rows as a Markdown table.
-func printTable(w io.Writer, o options, rows []row) {
+// printHeader starts the Markdown table that printRow adds to, one row as
+// each command ends, so that an interrupted run still shows what it
+// measured.
+func printHeader(w io.Writer, o options) {
 	fmt.Fprintf(w, "\nEnd to end: %s against rdemulator, latency %s, %d calls/s per action, writes serialised per account.\n\n",
 		o.cli, o.latency, o.rateLimit)
 	fmt.Fprintln(w, "| N | batch | operation | API calls by action | retried (throttled + conflict) | wall | plan -refresh=false | ratio | lower bound | peak provider RSS | errors |")
 	fmt.Fprintln(w, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
-	for _, r := range rows {
-		op := r.op
-		if r.parallelism > 0 {
-			op += fmt.Sprintf(" (-parallelism=%d)", r.parallelism)
-		}
-		lb := "–"
-		if r.lowerBound > 0 {
-			lb = fmt.Sprintf("%s (%.2fx)", seconds(r.lowerBound), r.wall.Seconds()/r.lowerBound.Seconds())
-		}
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %.2fx | %s | %.1f MiB | %d |\n",
-			r.n, onOff(r.batch), op, callsByAction(r.calls.Calls),
-			sum(r.calls.Throttled)+sum(r.calls.Conflicts), seconds(r.wall), seconds(r.baseline), r.ratio(),
-			lb, float64(r.peakRSS)/mib, r.errors)
+}
+
+func printRow(w io.Writer, r row) {
+	op := r.op
+	if r.parallelism > 0 {
+		op += fmt.Sprintf(" (-parallelism=%d)", r.parallelism)
 	}
+	lb := "–"
+	if r.lowerBound > 0 {
+		lb = fmt.Sprintf("%s (%.2fx)", seconds(r.lowerBound), r.wall.Seconds()/r.lowerBound.Seconds())
+	}
+	fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %.2fx | %s | %.1f MiB | %d |\n",
+		r.n, onOff(r.batch), op, callsByAction(r.calls.Calls),
+		sum(r.calls.Throttled)+sum(r.calls.Conflicts), seconds(r.wall), seconds(r.baseline), r.ratio(),
+		lb, float64(r.peakRSS)/mib, r.errors)
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
