@@ -26,10 +26,7 @@ const tftestModule = "examples/modules/contacts"
 // 127.0.0.1:0`, and the provider pointed at it through the environment.
 func TestTFTest_contactsModule(t *testing.T) {
 	clis := installCLIs(t)
-	section := readmeSection(t, "### From source, beside other providers")
-	cliConfig := strings.ReplaceAll(blockWith(t, codeBlocks(section, "hcl"), "filesystem_mirror"),
-		readmeHome+"/.terraform.d/plugins", makeInstall(t))
-	rc := writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig)
+	rc := mirrorCLIConfig(t)
 
 	bin := filepath.Join(t.TempDir(), "rdemulator")
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/rdemulator").CombinedOutput(); err != nil {
@@ -40,16 +37,7 @@ func TestTFTest_contactsModule(t *testing.T) {
 		t.Run(cli.name, func(t *testing.T) {
 			url := startEmulator(t, bin)
 			dir := copyModule(t, tftestModule)
-			env := []string{
-				"PATH=" + os.Getenv("PATH"),
-				"HOME=" + t.TempDir(),
-				"TF_CLI_CONFIG_FILE=" + rc,
-				"CHECKPOINT_DISABLE=1",
-				"TF_IN_AUTOMATION=1",
-				"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER=" + url,
-				"ALIBABA_CLOUD_ACCESS_KEY_ID=" + emulator.DefaultAccessKeyID,
-				"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + emulator.DefaultAccessKeySecret,
-			}
+			env := emulatorCLIEnv(t, rc, url)
 			run := func(args ...string) (string, error) {
 				cmd := exec.Command(cli.bin, args...)
 				cmd.Dir, cmd.Env = dir, env
@@ -90,6 +78,32 @@ func TestTFTest_contactsModule(t *testing.T) {
 				t.Errorf("after the test run the emulator still holds contact %s (%s)", c.ContactID, c.Name)
 			}
 		})
+	}
+}
+
+// mirrorCLIConfig writes the README's filesystem-mirror CLI configuration,
+// pointed at the mirror makeInstall filled, and returns its path.
+func mirrorCLIConfig(t *testing.T) string {
+	t.Helper()
+	section := readmeSection(t, "### From source, beside other providers")
+	cliConfig := strings.ReplaceAll(blockWith(t, codeBlocks(section, "hcl"), "filesystem_mirror"),
+		readmeHome+"/.terraform.d/plugins", makeInstall(t))
+	return writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig)
+}
+
+// emulatorCLIEnv is the whole environment of a CLI run with the CLI
+// configuration rc and the provider pointed at the emulator at url with
+// its default key pair.
+func emulatorCLIEnv(t *testing.T, rc, url string) []string {
+	return []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + t.TempDir(),
+		"TF_CLI_CONFIG_FILE=" + rc,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER=" + url,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + emulator.DefaultAccessKeyID,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + emulator.DefaultAccessKeySecret,
 	}
 }
 
