@@ -35,6 +35,7 @@ func startEmulator(ctx context.Context, bin string, latency time.Duration, rateL
 		"-daily-send-limit", "0",
 	)
 	cmd.Stderr = logTo
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
