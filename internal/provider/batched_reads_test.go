@@ -92,6 +92,36 @@ func TestBatchedReads(t *testing.T) {
 	})
 }
 
+// TestBatchedReads_bindingPlans: Terraform plans a new binding twice in an
+// apply (once in the plan, once in the apply itself), and the plan-time
+// check that its contact exists is served by the snapshot: adding bindings
+// to existing contacts costs list pages, no GetMessageContact per binding.
+func TestBatchedReads_bindingPlans(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator("counts API calls")
+	a, b := newContact("alpha"), newContact("bravo")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: env.config(a, b)},
+			{
+				PreConfig: env.resetStats,
+				Config: env.config(a, b, bindTo("alpha_root", a, testRootID), bindTo("alpha_dev", a, testDevFolderID),
+					bindTo("bravo_root", b, testRootID)),
+				Check: func(*terraform.State) error {
+					calls := env.emulated().Stats().Calls
+					if calls["AssociateMembers"] != 3 || calls["GetMessageContact"] != 0 {
+						return fmt.Errorf("planning and applying 3 bindings called %v; want 3 AssociateMembers and no GetMessageContact", calls)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
 // TestBatchedReads_envVar: RESOURCEDIRECTORY_BATCH_READS turns batching off
 // when the argument is not set, and a value that is not a boolean is an
 // error naming the variable.

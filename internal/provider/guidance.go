@@ -77,9 +77,12 @@ func (r *messageContactBindingResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() || contactID.IsUnknown() || contactID.IsNull() {
 		return
 	}
-	_, err := r.client.GetMessageContact(ctx, contactID.ValueString())
+	// The snapshot serves the check (a contact missing from it is confirmed
+	// with GetMessageContact): Terraform plans every binding twice in an
+	// apply, and a fresh read each time would cost two calls per binding.
+	_, err := r.client.Snapshot().Contact(ctx, contactID.ValueString())
 	switch {
-	case rdapi.IsCode(err, rdapi.CodeContactNotFound):
+	case rdapi.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("contact_id"), "Message Contact Not Found",
 			fmt.Sprintf("Message contact %s does not exist, so it cannot be bound. It may have been deleted outside "+
 				"Terraform: point contact_id at an existing contact, or at a resourcedirectory_message_contact "+

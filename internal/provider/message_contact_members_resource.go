@@ -137,22 +137,10 @@ func (r *messageContactMembersResource) Create(ctx context.Context, req resource
 	}
 	defer cancel()
 
-	want, diags := stringSet(ctx, plan.MemberIDs)
-	resp.Diagnostics.Append(diags...)
+	want, _ := r.reconcile(ctx, contactID, plan.MemberIDs, "Unable to Create Message Contact Members", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	// Authoritative from the start: objects the contact is already bound
-	// to but that are not declared are unbound.
-	mc, err := r.client.GetMessageContact(ctx, contactID)
-	if err != nil {
-		addMembersAPIError(&resp.Diagnostics, "Unable to Create Message Contact Members", contactID, err)
-		return
-	}
-	// NOTE: on failure nothing is saved: Create starts from the API's
-	// current bindings, so running it again converges.
-	if _, err := r.converge(ctx, contactID, mc.Members, want); err != nil {
-		addMembersAPIError(&resp.Diagnostics, "Unable to Create Message Contact Members", contactID, err)
+		// NOTE: on failure nothing is saved: Create starts from the API's
+		// current bindings, so running it again converges.
 		return
 	}
 	plan.ID = types.StringValue(contactID)
@@ -211,28 +199,16 @@ func (r *messageContactMembersResource) Update(ctx context.Context, req resource
 	}
 	defer cancel()
 
-	want, diags := stringSet(ctx, plan.MemberIDs)
-	resp.Diagnostics.Append(diags...)
+	want, bound := r.reconcile(ctx, contactID, plan.MemberIDs, "Unable to Update Message Contact Members", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	// Start from the API's bindings, not the state: the plan may have been
-	// made without a refresh, and unbinding an object that is not bound
-	// has an undocumented answer.
-	mc, err := r.client.GetMessageContact(ctx, contactID)
-	if err != nil {
-		addMembersAPIError(&resp.Diagnostics, "Unable to Update Message Contact Members", contactID, err)
-		return
-	}
-	bound, err := r.converge(ctx, contactID, mc.Members, want)
-	if err != nil {
-		// Record what the API now holds, so the next plan shows what is
-		// still missing.
-		var d diag.Diagnostics
-		state.MemberIDs, d = types.SetValueFrom(ctx, types.StringType, bound)
-		resp.Diagnostics.Append(d...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		addMembersAPIError(&resp.Diagnostics, "Unable to Update Message Contact Members", contactID, err)
+		if bound != nil {
+			// Record what the API now holds, so the next plan shows what
+			// is still missing.
+			var d diag.Diagnostics
+			state.MemberIDs, d = types.SetValueFrom(ctx, types.StringType, bound)
+			resp.Diagnostics.Append(d...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
 		return
 	}
 	plan.ID = types.StringValue(contactID)
@@ -302,6 +278,33 @@ func (r *messageContactMembersResource) ImportState(ctx context.Context, req res
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("contact_id"), req.ID)...)
 	markImported(ctx, resp.Private, &resp.Diagnostics)
+}
+
+// reconcile binds contactID to exactly the declared members. It starts
+// from the API's bindings, not the state: the plan may have been made
+// without a refresh, unbinding an object that is not bound has an
+// undocumented answer, and the set is authoritative from its create on
+// (objects bound but not declared are unbound). It returns the declared
+// set and, when a bind or unbind failed (reported in diags under summary),
+// what the contact is bound to as far as the calls that succeeded tell
+// (never nil then); nil otherwise.
+func (r *messageContactMembersResource) reconcile(ctx context.Context, contactID string, members types.Set, summary string, diags *diag.Diagnostics) (want, bound []string) {
+	want, d := stringSet(ctx, members)
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil, nil
+	}
+	mc, err := r.client.GetMessageContact(ctx, contactID)
+	if err != nil {
+		addMembersAPIError(diags, summary, contactID, err)
+		return nil, nil
+	}
+	bound, err = r.converge(ctx, contactID, mc.Members, want)
+	if err != nil {
+		addMembersAPIError(diags, summary, contactID, err)
+		return want, nonNil(bound)
+	}
+	return want, nil
 }
 
 // converge binds contactID to want, given that it is bound to have, with

@@ -375,9 +375,11 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 
 	retain := state.RetainContactInMembersOnDestroy.ValueBool()
 	// Bindings this configuration manages depend on the contact and are
-	// destroyed first; any left now were made elsewhere.
+	// destroyed first; any left now were made elsewhere. The snapshot
+	// serves the look-up (what this process unbound is read fresh): it only
+	// words a warning.
 	var boundElsewhere []string
-	if mc, err := r.client.GetMessageContact(ctx, id); err == nil {
+	if mc, err := r.client.Snapshot().Contact(ctx, id); err == nil {
 		boundElsewhere = mc.Members
 	}
 	out, err := r.client.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{

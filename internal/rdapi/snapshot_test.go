@@ -517,3 +517,29 @@ func TestSnapshot_off(t *testing.T) {
 			d.count(actionList), d.count(actionGet), d.count(actionListVerification))
 	}
 }
+
+// TestSnapshot_defaultMaxAgeOutlastsALongRefresh: by default one snapshot
+// serves a refresh that reads for minutes (1000 resources took 36 s on a
+// loaded machine, which outlived an earlier 30 s bound and cost a second
+// snapshot); past DefaultSnapshotMaxAge it is rebuilt.
+func TestSnapshot_defaultMaxAgeOutlastsALongRefresh(t *testing.T) {
+	ctx := context.Background()
+	d := newFakeDirectory(5, 0)
+	now := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(by time.Duration) { mu.Lock(); now = now.Add(by); mu.Unlock() }
+	s := newBatchingClient(t, d, func(o *Options) { o.now = clock }).Snapshot()
+	for i, step := range []struct {
+		advance   time.Duration
+		wantLists int
+	}{{0, 1}, {40 * time.Second, 1}, {2 * time.Minute, 1}, {DefaultSnapshotMaxAge - 2*time.Minute - 40*time.Second, 2}} {
+		advance(step.advance)
+		if _, err := s.Contact(ctx, fmt.Sprintf("c-%016d", i+1)); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.count(actionList); got != step.wantLists {
+			t.Fatalf("after %s more: %d list calls, want %d", step.advance, got, step.wantLists)
+		}
+	}
+}

@@ -93,11 +93,21 @@ func (c *Client) WaitForDeletion(ctx context.Context, contactID string) error {
 	expired := func(err error) error {
 		return fmt.Errorf("still %s when the delete timeout expired: %w", status, err)
 	}
+	// seen records that the status call has shown the deletion task: once
+	// it has, the task's disappearance means the deletion finished (a
+	// failed one stays, as Failed).
+	seen := false
 	return c.poll(ctx, func() (bool, error) {
 		st, err := c.GetMessageContactDeletionStatus(ctx, contactID)
-		if IsNotFound(err) {
-			// No deletion task: either the contact is gone, or (so the API
-			// may say) no deletion is running. Ask for the contact itself.
+		switch {
+		case err == nil:
+			seen = true
+		case IsNotFound(err) && seen:
+			return true, nil
+		case IsNotFound(err):
+			// No deletion task yet: either the contact is already gone, or
+			// (so the API may say) the task is not visible yet. Ask for the
+			// contact itself.
 			mc, getErr := c.GetMessageContact(ctx, contactID)
 			switch {
 			case IsNotFound(getErr):
