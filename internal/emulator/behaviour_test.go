@@ -573,3 +573,45 @@ func TestMessageTypesOrder(t *testing.T) {
 		t.Errorf("List, sorted (-want +got):\n%s", diff)
 	}
 }
+
+// TestCreateDate_zoneAndSkew: the API's dates are written in
+// Settings.CreateDateZone, on a clock Settings.CreateDateSkew away from the
+// one behind the Date header.
+func TestCreateDate_zoneAndSkew(t *testing.T) {
+	// 600 ms into a second, within the signature's allowance of the
+	// SDK's clock.
+	at := time.Now().UTC().Truncate(time.Second).Add(600 * time.Millisecond)
+	utc := func(d time.Duration) string { return at.Add(d).Format(dateLayout) }
+	for _, tt := range []struct {
+		zone DateZone
+		skew time.Duration
+		want string
+	}{
+		{ChinaTime, 0, utc(8 * time.Hour)},
+		{0, 0, utc(0)},
+		{-5*60 - 30, 0, utc(-5*time.Hour - 30*time.Minute)},
+		{0, -700 * time.Millisecond, utc(-time.Second)},
+		{ChinaTime, 400 * time.Millisecond, utc(8*time.Hour + time.Second)},
+	} {
+		t.Run(fmt.Sprintf("%s%+v", tt.zone, tt.skew), func(t *testing.T) {
+			clock := newFakeClock(at)
+			s := NewServer(t, WithClock(clock.Now), WithSettings(func(cfg *Settings) {
+				cfg.CreateDateZone, cfg.CreateDateSkew = tt.zone, tt.skew
+			}))
+			c := newSDK(t, s, signV3)
+			body := c.must("AddMessageContact", map[string]any{"Name": "tom", "EmailAddress": "tom@example.com",
+				"Title": "CEO", "MessageTypes": []string{"AccountExpenses"}})
+			contact, _ := body["Contact"].(map[string]any)
+			if got := contact["CreateDate"]; got != tt.want {
+				t.Errorf("Add's CreateDate = %v, want %s", got, tt.want)
+			}
+			if got := c.get(contact["ContactId"].(string))["CreateDate"]; got != tt.want {
+				t.Errorf("Get's CreateDate = %v, want %s", got, tt.want)
+			}
+		})
+	}
+	s := NewServer(t)
+	if z := s.Settings().CreateDateZone; z != ChinaTime || z.String() != "+08:00" {
+		t.Errorf("default zone = %s, want +08:00", z)
+	}
+}

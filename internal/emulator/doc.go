@@ -67,7 +67,12 @@
 //     EmailAddress, PhoneNumber, Title, MessageTypes, Members, Status,
 //     CreateDate; ListMessageContacts adds AssociatedDate. PhoneNumber is
 //     omitted when the contact has none [A].
-//   - [A] Dates are "yyyy-MM-dd HH:mm:ss" in UTC+8.
+//   - [D] Dates are "yyyy-MM-dd HH:mm:ss" with no zone. [A] UTC+8, the zone
+//     the documentation's examples suggest. Switch: Settings.CreateDateZone
+//     (create_date_zone, "+08:00" by default, any real offset such as
+//     "+00:00"). [A] The clock that stamps them is the one behind the Date
+//     header; Settings.CreateDateSkew (create_date_skew, a signed duration)
+//     moves it ahead or behind, as if they were different machines.
 //   - [D] Name is 2–12 characters, unique. [A] Letters or Chinese characters
 //     (^[A-Za-z\p{Han}]{2,12}$): a bad length gives
 //     InvalidParameter.Name.Length, a bad character InvalidParameter.Name, a
@@ -212,7 +217,8 @@
 //	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted", "latency": "20ms",
 //	                           "mutation_hold": "100ms", "lock_scope": "contact", "rate_limit": 20,
 //	                           "daily_send_limit": 10, "max_members_per_contact": 20, "async_delete": "2s",
-//	                           "read_after_create_delay": "0s", "server_error_rate": 0}
+//	                           "read_after_create_delay": "0s", "server_error_rate": 0,
+//	                           "create_date_zone": "+08:00", "create_date_skew": "0s"}
 //	                          (any subset) -> the settings after the change
 //	POST /_emulator/reset     -> {"ok": true}; drops contacts, faults, counters and nonces
 //

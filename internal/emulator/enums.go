@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // ReadMode selects which email address and phone number GetMessageContact and
@@ -97,4 +99,57 @@ func (e enum[T]) parse(dst *T, b []byte) error {
 		}
 	}
 	return fmt.Errorf("%s %q: want %s", e.what, b, strings.Join(e.names, " or "))
+}
+
+// DateZone is the time zone the API's dates (CreateDate, AssociatedDate,
+// ModifyDate) are written in, as minutes east of UTC. The dates carry no
+// zone and the documentation does not name one; see the fidelity contract.
+// Its text form is "+08:00", "+00:00", "-05:30"; the zero value is UTC.
+type DateZone int
+
+// ChinaTime is UTC+8, the zone the documentation's examples suggest and
+// the default.
+const ChinaTime DateZone = 8 * 60
+
+// String returns the zone as ±hh:mm.
+func (z DateZone) String() string {
+	sign, m := "+", int(z)
+	if m < 0 {
+		sign, m = "-", -m
+	}
+	return fmt.Sprintf("%s%02d:%02d", sign, m/60, m%60)
+}
+
+// MarshalText returns String.
+func (z DateZone) MarshalText() ([]byte, error) { return []byte(z.String()), nil }
+
+// UnmarshalText parses ±hh:mm (or "Z" for UTC): a real zone's offset, from
+// -12:00 to +14:00 in quarter hours.
+func (z *DateZone) UnmarshalText(b []byte) error {
+	s := string(b)
+	if s == "Z" {
+		*z = 0
+		return nil
+	}
+	if len(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' {
+		return fmt.Errorf("date zone %q: want an offset like +08:00 or -05:30", s)
+	}
+	h, err1 := strconv.Atoi(s[1:3])
+	m, err2 := strconv.Atoi(s[4:6])
+	if err1 != nil || err2 != nil || h < 0 || m < 0 || m >= 60 || m%15 != 0 {
+		return fmt.Errorf("date zone %q: want an offset like +08:00 or -05:30, minutes in quarter hours", s)
+	}
+	off := h*60 + m
+	if s[0] == '-' {
+		off = -off
+	}
+	if off < -12*60 || off > 14*60 {
+		return fmt.Errorf("date zone %q: real offsets lie between -12:00 and +14:00", s)
+	}
+	*z = DateZone(off)
+	return nil
+}
+
+func (z DateZone) location() *time.Location {
+	return time.FixedZone("UTC"+z.String(), int(z)*60)
 }

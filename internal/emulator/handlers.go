@@ -116,7 +116,7 @@ func (e *Emulator) addMessageContact(c *call) (any, *apiError) {
 	ct := e.store.add(vals["Name"], vals["Title"], types, vals["EmailAddress"], vals["PhoneNumber"], c.now)
 	out := addContactResponse{RequestID: c.requestID}
 	out.Contact.ContactID = ct.id
-	out.Contact.CreateDate = apiDate(ct.created)
+	out.Contact.CreateDate = e.cfg.settings.apiDate(ct.created)
 	return out, nil
 }
 
@@ -208,7 +208,7 @@ func (e *Emulator) listMessageContacts(c *call) (any, *apiError) {
 			if !ok {
 				continue
 			}
-			w.AssociatedDate = apiDate(b.at)
+			w.AssociatedDate = e.cfg.settings.apiDate(b.at)
 		}
 		matched = append(matched, ct)
 		rows = append(rows, w)
@@ -360,7 +360,7 @@ func (e *Emulator) associateMembers(c *call) (any, *apiError) {
 	}
 	out := membersResponse{RequestID: c.requestID, Members: []wireMemberBinding{}}
 	for _, b := range e.store.bind(ct, members, c.now) {
-		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: b.id, ModifyDate: apiDate(b.at)})
+		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: b.id, ModifyDate: e.cfg.settings.apiDate(b.at)})
 	}
 	return out, nil
 }
@@ -376,7 +376,7 @@ func (e *Emulator) disassociateMembers(c *call) (any, *apiError) {
 	e.store.unbind(ct, members)
 	out := membersResponse{RequestID: c.requestID, Members: []wireMemberBinding{}}
 	for _, m := range members {
-		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: m, ModifyDate: apiDate(c.now)})
+		out.Members = append(out.Members, wireMemberBinding{ContactID: id, MemberID: m, ModifyDate: e.cfg.settings.apiDate(c.now)})
 	}
 	return out, nil
 }

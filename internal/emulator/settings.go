@@ -17,7 +17,8 @@ import (
 // field is written once here; everything else derives from this struct:
 // its json tag names the switch in the settings admin endpoint and, with
 // "-" for "_", the rdemulator flag (RegisterFlags); its help tag is the
-// flag's usage; a range tag bounds a number. Durations are non-negative and
+// flag's usage; a range tag bounds a number. Durations are non-negative
+// unless a range tag (in duration syntax) says otherwise, and
 // use Go syntax ("250ms") in JSON and on the command line; enumerations use
 // their String form.
 type Settings struct {
@@ -53,6 +54,13 @@ type Settings struct {
 	// 500 InternalError, drawn from a generator seeded by WithSeed. Reset
 	// sets it back to 0.
 	ServerErrorRate float64 `json:"server_error_rate" help:"probability of a random 5xx on each call" range:"0,1"`
+	// CreateDateZone is the zone the API's dates (CreateDate, and
+	// AssociatedDate and ModifyDate) are written in; they carry none.
+	CreateDateZone DateZone `json:"create_date_zone" help:"time zone of CreateDate and the other API dates, as +08:00 or +00:00"`
+	// CreateDateSkew sets the clock that stamps the API's dates this far
+	// ahead of (negative: behind) the one that writes the Date header, as if
+	// they were different machines. It applies when a date is written.
+	CreateDateSkew time.Duration `json:"create_date_skew" help:"offset of the clock behind CreateDate from the Date header's clock (may be negative)" range:"-1h,1h"`
 }
 
 // DefaultSettings returns the settings of an emulator built without
@@ -62,7 +70,14 @@ func DefaultSettings() Settings {
 		RateLimit:            20,
 		DailySendLimit:       10,
 		MaxMembersPerContact: 20,
+		CreateDateZone:       ChinaTime,
 	}
+}
+
+// apiDate writes t as the API writes its dates: "yyyy-MM-dd HH:mm:ss", in
+// CreateDateZone, on the clock skewed by CreateDateSkew.
+func (s Settings) apiDate(t time.Time) string {
+	return t.Add(s.CreateDateSkew).In(s.CreateDateZone.location()).Format(dateLayout)
 }
 
 // WithSettings edits the settings an emulator starts with (DefaultSettings
@@ -208,8 +223,12 @@ var settingFields = func() []settingField {
 		}
 		if r, ok := sf.Tag.Lookup("range"); ok {
 			lo, hi, _ := strings.Cut(r, ",")
-			minV, err1 := strconv.ParseFloat(lo, 64)
-			maxV, err2 := strconv.ParseFloat(hi, 64)
+			parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+			if sf.Type == durationType {
+				parse = func(s string) (float64, error) { d, err := time.ParseDuration(s); return float64(d), err }
+			}
+			minV, err1 := parse(lo)
+			maxV, err2 := parse(hi)
 			if err1 != nil || err2 != nil {
 				panic("emulator: Settings." + sf.Name + ": bad range tag " + r)
 			}
@@ -310,6 +329,10 @@ func (f settingField) check(v reflect.Value) error {
 
 func (f settingField) bounds(v reflect.Value) error {
 	switch {
+	case v.Type() == durationType && f.min != nil:
+		if d := float64(v.Int()); d < *f.min || d > *f.max {
+			return fmt.Errorf("%s is not within [%s, %s]", f.text(v), time.Duration(*f.min), time.Duration(*f.max))
+		}
 	case v.Type() == durationType && v.Int() < 0:
 		return fmt.Errorf("%s is negative; durations are 0 or more", f.text(v))
 	case f.min != nil && v.Kind() == reflect.Float64 && (v.Float() < *f.min || v.Float() > *f.max):

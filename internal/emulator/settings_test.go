@@ -26,6 +26,8 @@ var everySetting = Settings{
 	AsyncDelete:          2 * time.Second,
 	ReadAfterCreateDelay: time.Minute,
 	ServerErrorRate:      0.25,
+	CreateDateZone:       0,
+	CreateDateSkew:       -250 * time.Millisecond,
 }
 
 func TestSettings_everyFieldIsCovered(t *testing.T) {
@@ -60,7 +62,8 @@ func TestSettings_JSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"read_mode":"verified"`, `"latency":"20ms"`, `"lock_scope":"contact"`, `"rate_limit":5`, `"server_error_rate":0.25`} {
+	for _, want := range []string{`"read_mode":"verified"`, `"latency":"20ms"`, `"lock_scope":"contact"`, `"rate_limit":5`,
+		`"server_error_rate":0.25`, `"create_date_zone":"+00:00"`, `"create_date_skew":"-250ms"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("%s lacks %s", b, want)
 		}
@@ -93,6 +96,10 @@ func TestSettings_JSON(t *testing.T) {
 		`{"error_rate": 1}`:                 "unknown setting \"error_rate\"",
 		`{"lock_scope": "global"}`:          "lock_scope: lock scope \"global\": want account or contact",
 		`{"max_members_per_contact": true}`: "max_members_per_contact: \"true\" is not a whole number",
+		`{"create_date_zone": "CST"}`:       "create_date_zone: date zone \"CST\": want an offset like +08:00",
+		`{"create_date_zone": "+08:20"}`:    "minutes in quarter hours",
+		`{"create_date_zone": "+15:00"}`:    "between -12:00 and +14:00",
+		`{"create_date_skew": "-2h"}`:       "create_date_skew: -2h0m0s is not within [-1h0m0s, 1h0m0s]",
 	} {
 		s := DefaultSettings()
 		err := json.Unmarshal([]byte(body), &s)

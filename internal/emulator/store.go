@@ -17,12 +17,12 @@ const (
 )
 
 // dateLayout is the API's "yyyy-MM-dd HH:mm:ss"; the emulator renders it in
-// UTC+8 (an assumption, see the package doc).
+// Settings.CreateDateZone, UTC+8 by default (an assumption, see the package
+// doc), with Settings.apiDate.
 const dateLayout = "2006-01-02 15:04:05"
 
+// chinaTime is the zone of the daily send limit's calendar day.
 var chinaTime = time.FixedZone("UTC+8", 8*60*60)
-
-func apiDate(t time.Time) string { return t.In(chinaTime).Format(dateLayout) }
 
 // Contact is a snapshot of one contact, including what the API does not
 // show: the verified and pending email address and phone number.
@@ -126,7 +126,7 @@ func (c *contact) wire(s Settings) wireContact {
 		MessageTypes: types,
 		Members:      c.memberIDs(),
 		Status:       c.status(),
-		CreateDate:   apiDate(c.created),
+		CreateDate:   s.apiDate(c.created),
 	}
 }
 
