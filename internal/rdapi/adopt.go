@@ -3,6 +3,7 @@ package rdapi
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,10 +25,25 @@ import (
 // the rule and its failure modes.
 
 const (
-	// clockTolerance absorbs the difference between the clock that stamps
-	// CreateDate and the one that writes the Date header (they may be
-	// different machines) on top of both fields' one-second resolution.
-	clockTolerance = 2 * time.Second
+	// clockTolerance is how far the clock that stamps CreateDate may run
+	// behind the one that writes the Date header (they may be different
+	// machines). NTP keeps a datacentre's clocks within milliseconds of
+	// each other; this allows a hundred.
+	clockTolerance = 100 * time.Millisecond
+	// nearMiss: a holder whose creation second ended less than this before
+	// this create's first attempt could have reached the server is reported
+	// as undecided rather than as someone else's, because that conclusion
+	// rests on clockTolerance.
+	nearMiss = 2 * time.Second
+	// maxDrift bounds how fast the server's clock and the local monotonic
+	// clock drift apart (100 ppm, twice a cheap quartz's error), so old
+	// Date samples still bound the server's clock.
+	maxDrift = 100e-6
+	// maxClockSamples is how many replies' Date headers the client keeps.
+	maxClockSamples = 32
+	// maxProbes bounds the calls made to time the server's clock when the
+	// verdict on a holder depends on it (about a second each).
+	maxProbes = 4
 	// assumedDateZone is the time zone CreateDate is read in until a reply
 	// shows the real one: the API's dates carry no zone and are believed to
 	// be China time (UTC+8).
@@ -64,10 +80,19 @@ func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
 
 // serverClock is what the client knows about the server's clock and the
 // time zone of its dates.
+//
+// The Date header has whole seconds, but each reply also says when: the
+// server wrote it between the attempt's start and the reply's arrival. So
+// one reply places the server's clock within a second plus a round trip,
+// and replies on either side of a tick of the header's second place it
+// within a round trip (an NTP-like intersection). Samples pair the header
+// with local monotonic readings, so steps of the local wall clock do not
+// matter; the bounds widen by maxDrift with a sample's age.
 type serverClock struct {
 	mu sync.Mutex
-	// sample is the latest reply with a Date header.
-	sample clockSample
+	// samples are the latest replies with a Date header, oldest first, all
+	// consistent with one server clock.
+	samples []clockSample
 	// zone is the offset of CreateDate from UTC, learnt from a successful
 	// Add; zoneKnown is false until then (assumedDateZone applies).
 	zone      time.Duration
@@ -77,39 +102,78 @@ type serverClock struct {
 	created map[string]struct{}
 }
 
-// clockSample pairs a reply's Date header with the local (monotonic) time
-// the reply arrived. The server wrote the header at a server time in
-// [date, date+1s), before received.
+// clockSample pairs a reply's Date header with the local (monotonic) times
+// its attempt started and its reply arrived. The server wrote the header
+// at a server time in [date, date+1s), between sent and received.
 type clockSample struct {
 	date     time.Time
+	sent     time.Time
 	received time.Time
 }
 
 func (s clockSample) ok() bool { return !s.date.IsZero() }
 
-// serverTimeAtLeast is a lower bound of the server's clock at local time t
-// (with a monotonic reading): the server wrote date no later than received.
-func (s clockSample) serverTimeAtLeast(t time.Time) time.Time {
-	return s.date.Add(-s.received.Sub(t))
+// at bounds the server's clock at local instant t (a monotonic reading) by
+// what s says: it lies in [lo, hi).
+func (s clockSample) at(t time.Time) (lo, hi time.Time) {
+	lo = s.date.Add(t.Sub(s.received))
+	lo = lo.Add(-drift(t.Sub(s.received)))
+	hi = s.date.Add(time.Second + t.Sub(s.sent))
+	return lo, hi.Add(drift(t.Sub(s.sent)))
 }
 
-// observe records the Date header of a reply that arrived at received.
-func (sc *serverClock) observe(h http.Header, received time.Time) clockSample {
+// drift is the most the two clocks can drift apart over d.
+func drift(d time.Duration) time.Duration {
+	return time.Duration(math.Abs(float64(d)) * maxDrift)
+}
+
+// bounds intersects what samples say of the server's clock at local
+// instant t. ok is false without samples.
+func bounds(samples []clockSample, t time.Time) (lo, hi time.Time, ok bool) {
+	for i, s := range samples {
+		l, h := s.at(t)
+		if i == 0 || l.After(lo) {
+			lo = l
+		}
+		if i == 0 || h.Before(hi) {
+			hi = h
+		}
+	}
+	return lo, hi, len(samples) > 0
+}
+
+// observe records the Date header of a reply to the attempt sent at sent
+// that arrived at received.
+func (sc *serverClock) observe(h http.Header, sent, received time.Time) clockSample {
 	d, err := http.ParseTime(h.Get("Date"))
 	if err != nil {
 		return clockSample{}
 	}
-	s := clockSample{date: d.UTC(), received: received}
+	if sent.IsZero() || sent.After(received) {
+		sent = received.Add(-time.Minute) // unknown: a loose bound
+	}
+	s := clockSample{date: d.UTC(), sent: sent, received: received}
 	sc.mu.Lock()
-	sc.sample = s
-	sc.mu.Unlock()
+	defer sc.mu.Unlock()
+	sc.samples = append(sc.samples, s)
+	if len(sc.samples) > maxClockSamples {
+		sc.samples = slices.Delete(sc.samples, 0, len(sc.samples)-maxClockSamples)
+	}
+	if lo, hi, _ := bounds(sc.samples, received); !lo.Before(hi) {
+		// The samples disagree: the server's clock was stepped (or a
+		// Date header was stale). Start again from this reply.
+		sc.samples = []clockSample{s}
+	}
 	return s
 }
 
-func (sc *serverClock) latest() clockSample {
+// serverTime bounds the server's clock (the one behind the Date header) at
+// local instant t: it lay in [lo, hi). ok is false when no reply carried a
+// Date header.
+func (sc *serverClock) serverTime(t time.Time) (lo, hi time.Time, ok bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	return sc.sample
+	return bounds(sc.samples, t)
 }
 
 // calibrate learns the zone of CreateDate from a successful Add: the
@@ -173,17 +237,43 @@ const (
 
 // holderEvidence is what judgeHolder weighs besides the contact itself.
 type holderEvidence struct {
-	// since is a lower bound of the server's clock when the first attempt
-	// that may have committed was sent; until an upper bound of the
-	// server's clock when the holder was listed. Both are zero when no
-	// reply carried a Date header.
-	since, until time.Time
+	// since and sinceHi bound the server's clock (the one behind the Date
+	// header) when the first attempt that may have committed was sent: it
+	// lay in [since, sinceHi). until is an upper bound of that clock when
+	// the holder was listed. All are zero when no reply carried a Date
+	// header.
+	since, sinceHi, until time.Time
 	// zone is the offset of CreateDate from UTC; zoneKnown says whether it
 	// was observed or assumed.
 	zone      time.Duration
 	zoneKnown bool
 	// handedOut: this client already returned the holder from another Add.
 	handedOut bool
+}
+
+// zones are the offsets CreateDate may be read in: the observed one, or,
+// until one is observed, the assumed China time and then UTC (the API's two
+// plausible zones).
+func (ev holderEvidence) zones() []time.Duration {
+	if ev.zoneKnown || ev.zone == 0 {
+		return []time.Duration{ev.zone}
+	}
+	return []time.Duration{ev.zone, 0}
+}
+
+// createdSecond reads mc's CreateDate in zone: the holder was created
+// within the second that starts at the time returned (UTC).
+func createdSecond(mc MessageContact, zone time.Duration) (time.Time, error) {
+	local, err := time.ParseInLocation(createDateLayout, mc.CreateDate, time.UTC)
+	return local.Add(-zone), err
+}
+
+// settled reports whether no sharper reading of the server's clock could
+// change a verdict of "ours" on a holder created in the second starting at
+// created: even at the latest possible server time of the first attempt,
+// the holder's second ends no earlier than clockTolerance before it.
+func (ev holderEvidence) settled(created time.Time) bool {
+	return !ev.sinceHi.IsZero() && !created.Add(time.Second+clockTolerance).Before(ev.sinceHi)
 }
 
 // judgeHolder decides whether mc, the contact holding in.Name, is the one
@@ -193,61 +283,119 @@ type holderEvidence struct {
 //     phone number, title and the set of message types;
 //  2. it has no bindings (a contact created seconds ago has none) and this
 //     client has not returned it from another Add;
-//  3. its CreateDate, read in the zone of the API's dates, lies between the
-//     server's clock when the first attempt that may have committed was
-//     sent and the server's clock when it was listed (± clockTolerance).
+//  3. its CreateDate, read in the zone of the API's dates, is a second that
+//     ends after the earliest server time at which the first attempt that
+//     may have committed can have reached the server, less clockTolerance
+//     (CreateDate's clock may lag the Date header's), and that does not
+//     start after the server's clock when it was listed.
 //
-// A holder failing 1, 2, or created clearly before the window, is foreign:
-// our Add cannot have committed, because the name was already taken. A
-// holder that passes 1 and 2 but whose time cannot be placed in the window
-// (no Date header, an unreadable CreateDate, a creation time after the
-// look-up, or before the window while the zone is only assumed and the gap
-// could be a zone error) is undecided.
+// The server can only have created our contact after it received our
+// attempt, so 3 never refuses our own contact; the sharper the lower
+// bound ev.since, the fewer identical contacts created just before it
+// pass. A holder failing 1, 2, or created well before the window, is
+// foreign: our Add cannot have committed, because the name was already
+// taken. A holder that passes 1 and 2 but whose time cannot be placed in
+// the window (no Date header, an unreadable CreateDate, a creation time
+// after the look-up, within nearMiss before the window, or further before
+// it while the zone is only assumed and the gap could be a zone error) is
+// undecided. While the zone is assumed, CreateDate is read both as China
+// time and as UTC, and the reading most in the holder's favour counts.
 func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string) {
+	v, reason, _ := judgeHolderAt(in, mc, ev)
+	return v, reason
+}
+
+// judgeHolderAt is judgeHolder that also returns, for a verdict of "ours",
+// the start of the holder's creation second in the reading that placed it
+// in the window.
+func judgeHolderAt(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string, time.Time) {
 	if diff := attributeDifferences(in, mc); len(diff) > 0 {
-		return verdictForeign, "its " + strings.Join(diff, ", ") + " differ from the configuration"
+		return verdictForeign, "its " + strings.Join(diff, ", ") + " differ from the configuration", time.Time{}
 	}
 	if len(mc.Members) > 0 {
-		return verdictForeign, fmt.Sprintf("it is already bound to %d object(s); a contact created moments ago has no bindings", len(mc.Members))
+		return verdictForeign, fmt.Sprintf("it is already bound to %d object(s); a contact created moments ago has no bindings", len(mc.Members)), time.Time{}
 	}
 	if ev.handedOut {
-		return verdictForeign, "another create of this provider already created it"
+		return verdictForeign, "another create of this provider already created it", time.Time{}
 	}
 	if ev.since.IsZero() || ev.until.IsZero() {
-		return verdictUndecided, "the server's replies carry no Date header, so its creation time cannot be compared with this create's attempts"
+		return verdictUndecided, "the server's replies carry no Date header, so its creation time cannot be compared with this create's attempts", time.Time{}
 	}
-	local, err := time.ParseInLocation(createDateLayout, mc.CreateDate, time.UTC)
-	if err != nil {
-		return verdictUndecided, fmt.Sprintf("its CreateDate %q cannot be read", Printable(mc.CreateDate, 64))
-	}
-	created := local.Add(-ev.zone) // in UTC; the true instant is in [created, created+1s)
-	zone := "UTC" + formatOffset(ev.zone)
-	if !ev.zoneKnown {
-		zone += ", assumed"
-	}
-	switch {
-	case created.Add(time.Second + clockTolerance).Before(ev.since):
-		reason := fmt.Sprintf("it was created at %s (%s), before this create's first attempt that could have created it "+
-			"(server time %s UTC)", mc.CreateDate, zone, ev.since.Format(createDateLayout))
-		if !ev.zoneKnown && zoneShiftFits(created, ev.since, ev.until) {
-			return verdictUndecided, reason + "; the API's dates carry no time zone and none has been observed yet, so a zone " +
-				"other than the assumed one could place it inside the window"
+	// A reading that puts the holder after the look-up is refuted (that
+	// zone is not the API's) unless every reading does.
+	var best verdict
+	var bestReason, future string
+	for _, zone := range ev.zones() {
+		created, err := createdSecond(mc, zone)
+		if err != nil {
+			return verdictUndecided, fmt.Sprintf("its CreateDate %q cannot be read", Printable(mc.CreateDate, 64)), time.Time{}
 		}
-		return verdictForeign, reason
-	case created.Add(-clockTolerance).After(ev.until):
-		return verdictUndecided, fmt.Sprintf("its CreateDate %s (%s) is later than the server's clock when it was listed "+
-			"(%s UTC), so the API's dates and its clock disagree", mc.CreateDate, zone, ev.until.Format(createDateLayout))
+		if created.Add(-clockTolerance).After(ev.until) {
+			if future == "" {
+				future = fmt.Sprintf("its CreateDate %s (%s) is later than the server's clock when it was listed "+
+					"(%s UTC), so the API's dates and its clock disagree", mc.CreateDate, zoneName(zone, ev.zoneKnown), ev.until.Format(createDateLayout))
+			}
+			continue
+		}
+		v, reason := judgeCreated(mc, ev, zone, created)
+		if v == verdictOurs {
+			return v, "", created
+		}
+		if bestReason == "" || v == verdictUndecided && best == verdictForeign {
+			best, bestReason = v, reason
+		}
 	}
-	return verdictOurs, ""
+	if bestReason == "" {
+		return verdictUndecided, future, time.Time{}
+	}
+	return best, bestReason, time.Time{}
+}
+
+func zoneName(zone time.Duration, known bool) string {
+	if known {
+		return "UTC" + formatOffset(zone)
+	}
+	return "UTC" + formatOffset(zone) + ", assumed"
+}
+
+// judgeCreated is rule 3 of judgeHolder for a holder created in the
+// second that starts at created, CreateDate read in zone, and no later
+// than the look-up.
+func judgeCreated(mc MessageContact, ev holderEvidence, zone time.Duration, created time.Time) (verdict, string) {
+	earliest := ev.since.Add(-clockTolerance) // of our contact's creation, on CreateDate's clock
+	end := created.Add(time.Second)
+	if end.After(earliest) {
+		return verdictOurs, ""
+	}
+	reason := fmt.Sprintf("it was created at %s (%s), before this create's first attempt that could have created it "+
+		"reached the server (server time %s UTC%s)", mc.CreateDate, zoneName(zone, ev.zoneKnown), ev.since.Format(createDateLayout+".000"), precision(ev))
+	switch {
+	case !ev.zoneKnown && zoneShiftFits(created, earliest, ev.until):
+		return verdictUndecided, reason + "; the API's dates carry no time zone and none has been observed yet, so a zone " +
+			"other than the assumed one could place it inside the window"
+	case end.Add(nearMiss).After(earliest):
+		return verdictUndecided, reason + fmt.Sprintf("; it is identical to the configuration and only %s older, so the "+
+			"provider does not call it someone else's either", earliest.Sub(end).Round(time.Millisecond))
+	}
+	return verdictForeign, reason
+}
+
+// precision words how well ev.since is known.
+func precision(ev holderEvidence) string {
+	if ev.sinceHi.IsZero() {
+		return ""
+	}
+	return ", known to within " + ev.sinceHi.Sub(ev.since).Round(time.Millisecond).String()
 }
 
 // zoneShiftFits reports whether reading CreateDate in another real time zone
 // (offsets are multiples of a quarter hour, at most 26 hours apart) would
-// move a creation time that precedes the window into it.
-func zoneShiftFits(created, since, until time.Time) bool {
+// move a creation second that ends before earliest into the window
+// [earliest, until].
+func zoneShiftFits(created, earliest, until time.Time) bool {
 	for k := 1; k <= 26*4; k++ {
 		t := created.Add(time.Duration(k) * 15 * time.Minute)
-		if !t.Add(time.Second+clockTolerance).Before(since) && !t.Add(-clockTolerance).After(until) {
+		if t.Add(time.Second).After(earliest) && !t.Add(-clockTolerance).After(until) {
 			return true
 		}
 	}
@@ -323,7 +471,7 @@ func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactIn
 			// delay). Wait for it as long as the caller allows.
 			return false, nil
 		}
-		switch v, reason := judgeHolder(in, *mc, c.evidence(out, mc.ContactID)); v {
+		switch v, reason := c.judge(ctx, in, mc, out); v {
 		case verdictOurs:
 			c.clock.remember(mc.ContactID)
 			result = &AddMessageContactOutput{ContactID: mc.ContactID, CreateDate: mc.CreateDate, Recovered: true, Contact: mc}
@@ -350,9 +498,81 @@ func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactIn
 func (c *Client) evidence(out outcome, id string) holderEvidence {
 	ev := holderEvidence{handedOut: c.clock.handedOut(id)}
 	ev.zone, ev.zoneKnown = c.clock.dateZone()
-	if s := c.clock.latest(); s.ok() && !out.uncertainSince.IsZero() {
-		ev.since = s.serverTimeAtLeast(out.uncertainSince)
-		ev.until = s.date.Add(time.Second)
+	if out.uncertainSince.IsZero() {
+		return ev
 	}
+	since, sinceHi, ok := c.clock.serverTime(out.uncertainSince)
+	if !ok {
+		return ev
+	}
+	_, until, _ := c.clock.serverTime(time.Now())
+	ev.since, ev.sinceHi, ev.until = since, sinceHi, until
 	return ev
+}
+
+// judge decides on mc, the holder of in.Name. When mc would be adopted but
+// a sharper reading of the server's clock could still refuse it, judge
+// first probes the clock (see probe) and judges again, at most maxProbes
+// times; mc is updated with what the probes read. A verdict of "ours" that
+// the probes could not settle stands: the holder's second reaches into
+// the measured uncertainty of the first attempt's server time.
+func (c *Client) judge(ctx context.Context, in AddMessageContactInput, mc *MessageContact, out outcome) (verdict, string) {
+	var rtt time.Duration
+	for n := 0; ; n++ {
+		ev := c.evidence(out, mc.ContactID)
+		v, reason, created := judgeHolderAt(in, *mc, ev)
+		if v != verdictOurs || n == maxProbes || ev.settled(created) {
+			return v, reason
+		}
+		// The first probe is sent a little late, to settle a verdict of
+		// "ours"; it can fail to only by showing the next second, as it
+		// does for a holder older than the window, so the later ones are
+		// sent early by twice the best round trip seen: a reply showing
+		// the next second and arriving in time proves the holder older.
+		margin := time.Millisecond + drift(time.Since(out.uncertainSince)+maxProbes*time.Second)
+		lead := -margin
+		if n > 0 {
+			lead = 2*rtt + margin
+		}
+		d, got, err := c.probe(ctx, mc.ContactID, probeTime(out.uncertainSince, lead, time.Now()))
+		switch {
+		case ctx.Err() != nil:
+			return v, reason
+		case err == nil:
+			*mc = *got
+		}
+		if rtt == 0 || d < rtt {
+			rtt = d
+		}
+	}
+}
+
+// probeTime is the first local instant after now at which a probe best
+// tests whether the server's clock was, at local instant since, at least
+// clockTolerance past the end of the holder's creation second: the
+// instants since + k s − clockTolerance (k whole; CreateDate and Date have
+// whole seconds), at which the Date header's second ticks over exactly if
+// the server's clock was just that. A reply still showing the previous
+// second bounds it above; one showing the next second and arriving before
+// that instant bounds it below. lead moves the probe earlier (a negative
+// lead later).
+func probeTime(since time.Time, lead time.Duration, now time.Time) time.Time {
+	at := since.Add(-clockTolerance - lead)
+	if wait := now.Add(5 * time.Millisecond).Sub(at); wait > 0 {
+		at = at.Add(wait.Truncate(time.Second) + time.Second)
+	}
+	return at
+}
+
+// probe reads contact id at local instant at (a monotonic reading) so
+// that its reply's Date header narrows the client's reading of the
+// server's clock, and returns the round trip and what it read. A failed
+// read still times the clock if a reply arrived.
+func (c *Client) probe(ctx context.Context, id string, at time.Time) (time.Duration, *MessageContact, error) {
+	if err := c.sleep(ctx, time.Until(at)); err != nil {
+		return 0, nil, err
+	}
+	start := time.Now()
+	mc, err := c.GetMessageContact(ctx, id)
+	return time.Since(start), mc, err
 }

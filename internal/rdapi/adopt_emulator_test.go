@@ -2,6 +2,8 @@ package rdapi_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,4 +138,149 @@ func assertAdopted(t *testing.T, emu *emulator.Server, out *rdapi.AddMessageCont
 	if !out.Recovered || out.ContactID != contacts[0].ID || out.Contact == nil || out.Contact.Name != contacts[0].Name {
 		t.Errorf("out = %+v, want the recovered %s", out, contacts[0].ID)
 	}
+}
+
+// dateVariants are the emulator's readings of the API's undocumented
+// dates: the zone CreateDate is written in, and how far the clock that
+// stamps it is from the Date header's (within clockTolerance behind, or
+// ahead).
+var dateVariants = []struct {
+	zone emulator.DateZone
+	skew time.Duration
+}{
+	{emulator.ChinaTime, 0},
+	{0, 0},
+	{emulator.ChinaTime, -50 * time.Millisecond},
+	{0, -50 * time.Millisecond},
+	{emulator.ChinaTime, 400 * time.Millisecond},
+	{0, 400 * time.Millisecond},
+}
+
+// TestAmbiguousAdd_adoptsOwnContact: whatever the emulator's latency,
+// visibility delay, zone and date clock, and whether or not a successful
+// Add has shown the client the zone, an Add whose committed attempt lost
+// its reply comes back with its own contact.
+func TestAmbiguousAdd_adoptsOwnContact(t *testing.T) {
+	faults := []struct {
+		name     string
+		settings func(*emulator.Settings)
+		options  func(*rdapi.Options)
+		drop     int
+		timeout  time.Duration
+	}{
+		{name: "lost reply", drop: 1},
+		{name: "lost reply at 20 ms latency", settings: func(s *emulator.Settings) { s.Latency = 20 * time.Millisecond }, drop: 1},
+		{name: "read-after-create delay", settings: func(s *emulator.Settings) { s.ReadAfterCreateDelay = 1500 * time.Millisecond }, drop: 1},
+		{name: "every attempt lost", options: func(o *rdapi.Options) { o.MaxRetries = 2 }, drop: 3},
+		{name: "timeout in flight", settings: func(s *emulator.Settings) { s.MutationHold = 1500 * time.Millisecond }, timeout: 300 * time.Millisecond},
+	}
+	for _, dv := range dateVariants {
+		for _, f := range faults {
+			for _, zoneSeen := range []bool{false, true} {
+				name := fmt.Sprintf("%s/%s%+v/zone seen %v", f.name, dv.zone, dv.skew, zoneSeen)
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					emu := emulator.NewServer(t, emulator.WithSettings(func(s *emulator.Settings) {
+						s.CreateDateZone, s.CreateDateSkew = dv.zone, dv.skew
+					}))
+					c := newClient(t, emu, func(o *rdapi.Options) {
+						if f.options != nil {
+							f.options(o)
+						}
+					})
+					if zoneSeen {
+						mustAdd(t, c, addInput("Earlier"))
+					}
+					if f.settings != nil {
+						emu.MustApply(f.settings)
+					}
+					emu.DropNext("AddMessageContact", f.drop)
+					ctx := context.Background()
+					if f.timeout > 0 {
+						var cancel context.CancelFunc
+						ctx, cancel = context.WithTimeout(ctx, f.timeout)
+						defer cancel()
+					}
+					out, err := c.AddMessageContact(ctx, addInput("Mine"))
+					if err != nil {
+						t.Fatalf("Add: %v", err)
+					}
+					mc, ok := emu.Contact(out.ContactID)
+					if !out.Recovered || !ok || mc.Name != "Mine" {
+						t.Errorf("out = %+v, want the recovered contact Mine", out)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestAmbiguousAdd_refusesIdenticalContactCreatedJustBefore is the
+// takeover left open by the first adoption rule: workspace A creates a
+// contact about a second before B's create of the same name, email
+// address, phone, title and message types loses its reply. The old ±2 s
+// window (on 1 s dates) adopted A's contact; B must report it instead,
+// whether or not B has seen the zone of the API's dates.
+func TestAmbiguousAdd_refusesIdenticalContactCreatedJustBefore(t *testing.T) {
+	for _, dv := range dateVariants {
+		if dv.skew > 0 {
+			continue // a date clock ahead makes A's contact look younger (DESIGN.md)
+		}
+		for _, tt := range []struct {
+			name string
+			// before is how long before B's first attempt A created its
+			// contact; phase places B's attempt within the server's second.
+			before, phase time.Duration
+			zoneSeen      bool
+		}{
+			{"1.2 s before", 1200 * time.Millisecond, -1, false},
+			{"1.2 s before, zone seen", 1200 * time.Millisecond, -1, true},
+			{"one second before, mid-second", time.Second, 500 * time.Millisecond, false},
+		} {
+			t.Run(fmt.Sprintf("%s%+v/%s", dv.zone, dv.skew, tt.name), func(t *testing.T) {
+				t.Parallel()
+				clock := &shiftedClock{}
+				emu := emulator.NewServer(t, emulator.WithClock(clock.now), emulator.WithSettings(func(s *emulator.Settings) {
+					s.CreateDateZone, s.CreateDateSkew = dv.zone, dv.skew
+				}))
+				a, b := newClient(t, emu), newClient(t, emu)
+				in := addInput("Twin")
+				if tt.zoneSeen {
+					mustAdd(t, b, addInput("Earlier"))
+				}
+
+				offset := time.Duration(0)
+				if tt.phase >= 0 {
+					// Shift the emulator's clock so that B's attempt, made
+					// right after, reaches it tt.phase into a second.
+					now := time.Now()
+					offset = tt.phase - now.Sub(now.Truncate(time.Second))
+				}
+				clock.set(offset - tt.before)
+				owned := mustAdd(t, a, in)
+				clock.set(offset)
+
+				emu.DropNext("AddMessageContact", 1)
+				out, err := b.AddMessageContact(context.Background(), in)
+				if err == nil {
+					t.Fatalf("B adopted %s (A's contact %s, created %s before B's attempt)", out.ContactID, owned, tt.before)
+				}
+				amb, ok := errors.AsType[*rdapi.AmbiguousCreateError](err)
+				if !ok || amb.ContactID != owned || !strings.Contains(amb.Reason, "before this create's first attempt") ||
+					!rdapi.IsCode(err, rdapi.CodeNameAlreadyUsed) {
+					t.Errorf("err = %v; want an AmbiguousCreateError naming %s and saying it predates the create", err, owned)
+				}
+				if got := len(emu.Contacts()); got != 1+btoi(tt.zoneSeen) {
+					t.Errorf("%d contacts, want %d", got, 1+btoi(tt.zoneSeen))
+				}
+			})
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

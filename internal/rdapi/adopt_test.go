@@ -44,7 +44,13 @@ func TestJudgeHolder(t *testing.T) {
 		{"a week before, zone assumed", holder(since.Add(-7*24*time.Hour), cst, nil), assumed, verdictForeign, "before this create's"},
 		{"after the look-up", holder(until.Add(time.Minute), cst, nil), assumed, verdictUndecided, "later than the server's clock"},
 		{"UTC dates, zone observed", holder(since.Add(time.Second), time.UTC, nil), known(0), verdictOurs, ""},
-		{"UTC dates read as UTC+8", holder(since.Add(time.Second), time.UTC, nil), assumed, verdictUndecided, "no time zone"},
+		{"UTC dates, zone assumed", holder(since.Add(time.Second), time.UTC, nil), assumed, verdictOurs, ""},
+		{"UTC+5:30 dates, zone assumed", holder(since.Add(time.Second), time.FixedZone("", 330*60), nil), assumed, verdictUndecided, "no time zone"},
+		{"in the second before the window's, zone observed", holder(since.Add(-1100*time.Millisecond), cst, nil), known(8 * time.Hour),
+			verdictUndecided, "only 900ms older"},
+		{"in the second before the window's, UTC dates, zone assumed", holder(since.Add(-1100*time.Millisecond), time.UTC, nil), assumed,
+			verdictUndecided, "(UTC+0, assumed), before this create's"},
+		{"four seconds before, zone observed", holder(since.Add(-4*time.Second), cst, nil), known(8 * time.Hour), verdictForeign, "before this create's"},
 		{"different email", holder(since, cst, func(m *MessageContact) { m.EmailAddress = "x@example.com" }), assumed, verdictForeign, "email address"},
 		{"different phone", holder(since, cst, func(m *MessageContact) { m.PhoneNumber = "" }), assumed, verdictForeign, "phone number"},
 		{"different title", holder(since, cst, func(m *MessageContact) { m.Title = "Other" }), assumed, verdictForeign, "title"},
@@ -127,5 +133,59 @@ func TestAdd_noDateHeaderIsUndecided(t *testing.T) {
 	amb, ok := errors.AsType[*AmbiguousCreateError](err)
 	if !ok || amb.ContactID != "c-tom" || !strings.Contains(amb.Reason, "no Date header") || !IsCode(err, CodeNameAlreadyUsed) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestServerClock_bounds: each reply bounds the server's clock by its Date
+// second and the local times its attempt left and its reply arrived;
+// replies on either side of a tick of the Date second narrow it to about a
+// round trip.
+func TestServerClock_bounds(t *testing.T) {
+	var sc serverClock
+	t0 := time.Now()
+	d := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	date := func(d time.Time) http.Header { return http.Header{"Date": {d.Format(http.TimeFormat)}} }
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	check := func(step string, at time.Time, wantLo, wantHi time.Time) {
+		t.Helper()
+		lo, hi, ok := sc.serverTime(at)
+		if !ok || lo.Sub(wantLo).Abs() > ms(1) || hi.Sub(wantHi).Abs() > ms(1) {
+			t.Errorf("%s: server time in [%s, %s), want [%s, %s)", step, lo.Format(time.StampMilli), hi.Format(time.StampMilli),
+				wantLo.Format(time.StampMilli), wantHi.Format(time.StampMilli))
+		}
+	}
+	if _, _, ok := sc.serverTime(t0); ok {
+		t.Fatal("bounds without any reply")
+	}
+	sc.observe(date(d), t0, t0.Add(ms(10)))
+	check("one reply", t0, d.Add(-ms(10)), d.Add(time.Second))
+	sc.observe(date(d.Add(time.Second)), t0.Add(ms(500)), t0.Add(ms(510)))
+	check("after the tick", t0, d.Add(ms(490)), d.Add(time.Second))
+	sc.observe(date(d), t0.Add(ms(480)), t0.Add(ms(490)))
+	check("before the tick", t0, d.Add(ms(490)), d.Add(ms(520)))
+	check("an hour later, drift", t0.Add(time.Hour), d.Add(time.Hour+ms(490-360)), d.Add(time.Hour+ms(520+360)))
+
+	// A reply that contradicts the others (the server's clock was set back)
+	// replaces them.
+	sc.observe(date(d.Add(-time.Hour)), t0.Add(ms(600)), t0.Add(ms(610)))
+	check("stepped", t0.Add(ms(600)), d.Add(-time.Hour-ms(10)), d.Add(-time.Hour+time.Second))
+	sc.observe(http.Header{}, t0, t0)
+	check("no Date header", t0.Add(ms(600)), d.Add(-time.Hour-ms(10)), d.Add(-time.Hour+time.Second))
+}
+
+func TestProbeTime(t *testing.T) {
+	since := time.Now()
+	for _, tt := range []struct {
+		lead, after, want time.Duration
+	}{
+		{0, 2300 * time.Millisecond, 2900 * time.Millisecond},
+		{-time.Millisecond, 2300 * time.Millisecond, 2901 * time.Millisecond},
+		{30 * time.Millisecond, 2300 * time.Millisecond, 2870 * time.Millisecond},
+		{0, 2896 * time.Millisecond, 3900 * time.Millisecond}, // too close to send in time
+		{0, 0, 900 * time.Millisecond},
+	} {
+		if got := probeTime(since, tt.lead, since.Add(tt.after)).Sub(since); got != tt.want {
+			t.Errorf("probeTime(lead %s, now +%s) = +%s, want +%s", tt.lead, tt.after, got, tt.want)
+		}
 	}
 }

@@ -203,7 +203,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	ev := LogEvent{Action: x.action, Attempt: x.attempt, Duration: time.Since(x.started)}
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
-		x.clock = c.clock.observe(resp.Header, time.Now())
+		x.clock = c.clock.observe(resp.Header, x.started, time.Now())
 	}
 	// An attempt cut short by the context (a timeout, an interrupt) or by
 	// the transport after the request left may have been committed, and so
