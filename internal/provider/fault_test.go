@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sync/atomic"
 	"testing"
@@ -104,6 +105,49 @@ func TestFault_lostReplyNeverTakesOver(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config:      env.config(c),
 					ExpectError: regexp.MustCompile(`(?s)Message Contact Name Already Used.*` + a.ContactID),
+				}},
+			})
+		})
+	}
+}
+
+// TestFault_lostReplyNeverTakesOverAContactJustCreated: workspace A creates
+// the same contact as B about a second before B's Add reaches the server
+// (B's Add is refused, and its reply lost). The first create of B's run is
+// the ambiguous one, so B has not seen the zone of the API's dates. B must
+// not adopt A's contact, and must say so, with the import block, under
+// either zone.
+func TestFault_lostReplyNeverTakesOverAContactJustCreated(t *testing.T) {
+	t.Parallel()
+	for _, zone := range []emulator.DateZone{emulator.ChinaTime, 0} {
+		t.Run(zone.String(), func(t *testing.T) {
+			t.Parallel()
+			clock := &shiftedClock{}
+			env := newTestEnv(t, emulator.WithClock(clock.now), emulator.WithSettings(func(s *emulator.Settings) { s.CreateDateZone = zone }))
+			env.requireEmulator("injects lost replies")
+			c := newContact("b")
+			var owned atomic.Value
+			p := env.viaProxy()
+			p.on("AddMessageContact", func(t *testing.T, w http.ResponseWriter, r *http.Request, forward http.HandlerFunc) {
+				clock.set(-1200 * time.Millisecond)
+				a, err := env.client.AddMessageContact(context.Background(), inputOf(c))
+				clock.set(0)
+				if err != nil {
+					t.Errorf("A's create: %v", err)
+				} else {
+					owned.Store(a.ContactID)
+				}
+				resetAfterServer(t, w, r, forward)
+			})
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				CheckDestroy: func(s *terraform.State) error {
+					id, _ := owned.Load().(string)
+					return env.checkOnlyContacts(nil, id)(s)
+				},
+				Steps: []resource.TestStep{{
+					Config:      env.config(c),
+					ExpectError: regexp.MustCompile(`(?s)Message Contact May Have Been Created.*c-[A-Za-z0-9]{16}.*import \{`),
 				}},
 			})
 		})
