@@ -42,8 +42,10 @@ const (
 	// maxClockSamples is how many replies' Date headers the client keeps.
 	maxClockSamples = 32
 	// maxProbes bounds the calls made to time the server's clock when the
-	// verdict on a holder depends on it (about a second each).
-	maxProbes = 4
+	// verdict on a holder depends on it (about a second each), and
+	// probeBudget the time they take.
+	maxProbes   = 4
+	probeBudget = 6 * time.Second
 	// assumedDateZone is the time zone CreateDate is read in until a reply
 	// shows the real one: the API's dates carry no zone and are believed to
 	// be China time (UTC+8).
@@ -513,35 +515,49 @@ func (c *Client) evidence(out outcome, id string) holderEvidence {
 // judge decides on mc, the holder of in.Name. When mc would be adopted but
 // a sharper reading of the server's clock could still refuse it, judge
 // first probes the clock (see probe) and judges again, at most maxProbes
-// times; mc is updated with what the probes read. A verdict of "ours" that
-// the probes could not settle stands: the holder's second reaches into
-// the measured uncertainty of the first attempt's server time.
+// times; mc is updated with what the probes read. If the probes leave the
+// verdict unsettled, mc is adopted only if they bracketed the moment that
+// decides it to within the lead of the early probes (the measurement's
+// limit, about a round trip); otherwise it is undecided.
+//
+// The probes run even if ctx ends meanwhile (an interrupt), for at most
+// probeBudget, so that an interrupt does not turn our own contact into an
+// ambiguous one.
 func (c *Client) judge(ctx context.Context, in AddMessageContactInput, mc *MessageContact, out outcome) (verdict, string) {
-	var rtt time.Duration
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeBudget)
+	defer cancel()
+	var rtt, lead time.Duration
 	for n := 0; ; n++ {
 		ev := c.evidence(out, mc.ContactID)
 		v, reason, created := judgeHolderAt(in, *mc, ev)
-		if v != verdictOurs || n == maxProbes || ev.settled(created) {
+		switch {
+		case v != verdictOurs || ev.settled(created):
 			return v, reason
+		case n == maxProbes || pctx.Err() != nil:
+			if lead > 0 && ev.settled(created.Add(lead)) {
+				return v, reason
+			}
+			return verdictUndecided, fmt.Sprintf("it was created at %s, and the server's clock could not be read precisely "+
+				"enough (it is known to within %s at this create's first attempt) to tell whether that was before the "+
+				"attempt could have reached the server", mc.CreateDate, ev.sinceHi.Sub(ev.since).Round(time.Millisecond))
 		}
 		// The first probe is sent a little late, to settle a verdict of
 		// "ours"; it can fail to only by showing the next second, as it
 		// does for a holder older than the window, so the later ones are
 		// sent early by twice the best round trip seen: a reply showing
-		// the next second and arriving in time proves the holder older.
-		margin := time.Millisecond + drift(time.Since(out.uncertainSince)+maxProbes*time.Second)
-		lead := -margin
+		// the next second and arriving in time proves the holder older,
+		// and one showing the previous second brackets the moment.
+		margin := time.Millisecond + drift(time.Since(out.uncertainSince)+probeBudget)
+		next := -margin
 		if n > 0 {
-			lead = 2*rtt + margin
+			next = 2*rtt + margin
+			lead = max(lead, next)
 		}
-		d, got, err := c.probe(ctx, mc.ContactID, probeTime(out.uncertainSince, lead, time.Now()))
-		switch {
-		case ctx.Err() != nil:
-			return v, reason
-		case err == nil:
+		d, got, err := c.probe(pctx, mc.ContactID, probeTime(out.uncertainSince, next, time.Now()))
+		if err == nil {
 			*mc = *got
 		}
-		if rtt == 0 || d < rtt {
+		if d > 0 && (rtt == 0 || d < rtt) {
 			rtt = d
 		}
 	}
