@@ -353,6 +353,7 @@ func judgeHolderAt(in AddMessageContactInput, mc MessageContact, ev holderEviden
 	return best, bestReason, time.Time{}
 }
 
+// zoneName names zone for an error message, saying whether it was observed.
 func zoneName(zone time.Duration, known bool) string {
 	if known {
 		return "UTC" + formatOffset(zone)
