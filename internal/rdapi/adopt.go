@@ -545,13 +545,14 @@ func (c *Client) judge(ctx context.Context, in AddMessageContactInput, mc *Messa
 		// The first probe is sent a little late, to settle a verdict of
 		// "ours"; it can fail to only by showing the next second, as it
 		// does for a holder older than the window, so the later ones are
-		// sent early by twice the best round trip seen: a reply showing
-		// the next second and arriving in time proves the holder older,
-		// and one showing the previous second brackets the moment.
+		// sent early by twice the best round trip seen, then four and
+		// eight times (a loaded server answers late): a reply showing the
+		// next second and arriving in time proves the holder older, and
+		// one showing the previous second brackets the moment.
 		margin := time.Millisecond + drift(time.Since(out.uncertainSince)+probeBudget)
 		next := -margin
 		if n > 0 {
-			next = 2*rtt + margin
+			next = 2*rtt<<(n-1) + margin
 			lead = max(lead, next)
 		}
 		d, got, err := c.probe(pctx, mc.ContactID, probeTime(out.uncertainSince, next, time.Now()))
