@@ -411,6 +411,9 @@ func TestProcess_interruptedWrites(t *testing.T) {
 		if err == nil {
 			t.Errorf("the interrupted apply succeeded:\n%s", out)
 		}
+		if n := strings.Count(out, "Error: Update Interrupted"); n != 1 || strings.Contains(out, "Unable to Update") {
+			t.Errorf("the interrupted update is not one \"Update Interrupted\" block (%d):\n%s", n, out)
+		}
 		if c := emu.named(names[0]); c.Title != "FinanceDirector" {
 			t.Errorf("the held update was not carried out: %s's title is %q", c.Name, c.Title)
 		}
@@ -430,6 +433,16 @@ func TestProcess_interruptedWrites(t *testing.T) {
 			"destroy", "-auto-approve", "-input=false", "-no-color")
 		if err == nil {
 			t.Errorf("the interrupted destroy succeeded:\n%s", out)
+		}
+		// The held delete says what the API did; the deletes waiting for
+		// their turn say they were not sent; none says only "context
+		// canceled".
+		held := strings.Count(out, "Message Contact Deleted Despite Interruption") + strings.Count(out, "Error: Delete Interrupted")
+		if held != 1 || strings.Contains(out, "Unable to Delete") || strings.Contains(out, "waiting for another write") {
+			t.Errorf("the interrupted destroy does not report the held delete once and the others as not sent:\n%s", out)
+		}
+		if n := strings.Count(out, "Error: Delete Cancelled"); n > len(names)-1 {
+			t.Errorf("%d \"Delete Cancelled\" blocks for %d queued deletes:\n%s", n, len(names)-1, out)
 		}
 		checkOwnership(t, emu, []string{foreign}, true, ws)
 		ws.mustApply("destroy")

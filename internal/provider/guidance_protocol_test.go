@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -38,7 +37,7 @@ func TestGuidance_destroyWarnsOfUnmanagedBindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(provider.New("test")())()
+	server := provider.NewProtocol6("test")()
 	schema := configureProtocolServer(t, server, emu, "1.11.4")
 	for _, bound := range []bool{true, false} {
 		out, err := client.AddMessageContact(ctx, rdapi.AddMessageContactInput{Name: map[bool]string{true: "Bound", false: "Free"}[bound],
@@ -85,7 +84,7 @@ func TestGuidance_destroyWarnsOfUnmanagedBindings(t *testing.T) {
 func TestGuidance_emailCaseChangeWarns(t *testing.T) {
 	emu := emulator.NewServer(t)
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(provider.New("test")())()
+	server := provider.NewProtocol6("test")()
 	schema := configureProtocolServer(t, server, emu, "1.11.4")
 	common := func(email string) map[string]tftypes.Value {
 		return map[string]tftypes.Value{

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
@@ -117,10 +116,7 @@ func newProtoEnv(t *testing.T, opts ...emulator.Option) *protoEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps := provider.NewProtocol6("test")()
 	server, ok := ps.(protoServer)
 	if !ok {
 		t.Fatalf("the provider server (%T) serves no list resources or actions", ps)

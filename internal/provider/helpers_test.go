@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -45,7 +44,7 @@ const contactType = "resourcedirectory_message_contact"
 
 // protoV6Factories serves the provider in-process to the Terraform CLI.
 var protoV6Factories = map[string]func() (tfprotov6.ProviderServer, error){
-	"resourcedirectory": providerserver.NewProtocol6WithError(New("test")()),
+	"resourcedirectory": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },
 }
 
 // realAPI reports whether the tests target the real API.

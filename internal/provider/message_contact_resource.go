@@ -329,6 +329,10 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 				r.addNameTaken(ctx, &resp.Diagnostics, plan.Name.ValueString(), err, false)
 				return
 			}
+			if interrupted(err) {
+				addUpdateInterrupted(&resp.Diagnostics, id, err)
+				return
+			}
 			addAPIError(&resp.Diagnostics, "Unable to Update Message Contact", err, contactArgumentForCode)
 			return
 		}
@@ -393,6 +397,11 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 	case rdapi.IsCode(err, rdapi.CodeStatusMismatch):
 		// An earlier deletion is still running: wait for it.
 		tflog.Debug(ctx, "message contact deletion already in progress")
+	case interrupted(err):
+		if r.deleteInterrupted(ctx, &resp.Diagnostics, id, err) {
+			addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
+		}
+		return
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Delete Message Contact", err.Error())
 		return
@@ -403,6 +412,12 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 	if err := r.client.WaitForDeletion(ctx, id); err != nil {
 		if failed, ok := errors.AsType[*rdapi.DeletionFailedError](err); ok {
 			resp.Diagnostics.AddError("Message Contact Deletion Failed", deletionFailedDetail(failed))
+			return
+		}
+		if interrupted(err) {
+			if r.deleteInterrupted(ctx, &resp.Diagnostics, id, err) {
+				addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
+			}
 			return
 		}
 		resp.Diagnostics.AddError("Unable to Delete Message Contact",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -38,7 +37,7 @@ func TestMessageContactResource_readWithoutIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatalf("adding a contact: %v", err)
 	}
-	server := providerserver.NewProtocol6(provider.New("test")())()
+	server := provider.NewProtocol6("test")()
 	schema := configureProtocolServer(t, server, emu, "1.5.7")
 	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
@@ -96,7 +95,7 @@ func TestMessageContactResource_readWithoutIdentity(t *testing.T) {
 // attribute is dropped.
 func TestMessageContactResource_stateWithMembersUpgrades(t *testing.T) {
 	emu := emulator.NewServer(t)
-	server := providerserver.NewProtocol6(provider.New("test")())()
+	server := provider.NewProtocol6("test")()
 	schema := configureProtocolServer(t, server, emu, "1.12.6")
 	old := `{"id":"c-qL4HqKONzOM7Ab","name":"Ops","email_address":"ops@example.com","phone_number":null,` +
 		`"title":"CEO","message_types":["AccountExpenses"],"status":"Active","pending_email_address":null,` +

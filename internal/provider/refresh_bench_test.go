@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -64,7 +63,7 @@ func BenchmarkRefresh(b *testing.B) {
 			b.Setenv("RESOURCEDIRECTORY_BATCH_READS", fmt.Sprint(tc.batch))
 			emu := emulator.NewServer(b, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.RateLimit = 0 }))
 			ids := benchCreateContacts(b, emu, tc.verify)
-			server := providerserver.NewProtocol6(provider.New("bench")())()
+			server := provider.NewProtocol6("bench")()
 			schema := configureProtocolServer(b, server, emu, "1.12.6")
 			states := benchImport(b, server, schema, ids)
 			if tc.rateLimit > 0 {

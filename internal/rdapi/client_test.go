@@ -606,6 +606,41 @@ func TestWriteSemaphore(t *testing.T) {
 	}
 }
 
+// TestIsNotApplied: a write cancelled while it waits for its turn was
+// certainly not applied; one cancelled while the server holds its request
+// may have been.
+func TestIsNotApplied(t *testing.T) {
+	arrived := make(chan struct{}, 4)
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done() // the server holds every request
+	})
+	name := "x"
+	ctx, cancel := context.WithCancel(context.Background())
+	inFlight := make(chan error, 1)
+	go func() {
+		inFlight <- c.UpdateMessageContact(ctx, UpdateMessageContactInput{ContactID: "c-1", Name: &name})
+	}()
+	<-arrived
+	queued := make(chan error, 1)
+	go func() {
+		_, err := c.DeleteMessageContact(ctx, DeleteMessageContactInput{ContactID: "c-2"})
+		queued <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let the delete queue up behind the update
+	cancel()
+
+	if err := <-inFlight; !errors.Is(err, context.Canceled) || IsNotApplied(err) {
+		t.Errorf("update cancelled in flight: err = %v, IsNotApplied = %v; want context.Canceled, possibly applied", err, IsNotApplied(err))
+	}
+	if err := <-queued; !errors.Is(err, context.Canceled) || !IsNotApplied(err) {
+		t.Errorf("delete cancelled before it was sent: err = %v, IsNotApplied = %v; want context.Canceled, not applied", err, IsNotApplied(err))
+	}
+	if IsNotApplied(nil) || IsNotApplied(context.Canceled) {
+		t.Error("IsNotApplied holds for an error that is not a write's")
+	}
+}
+
 func TestAdd_recoversAfterLostReply(t *testing.T) {
 	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", PhoneNumber: "86-13900001234", Title: "CEO",
 		MessageTypes: []string{"AccountExpenses"}}

@@ -41,14 +41,39 @@ func errNoContactID(action string) error {
 // the outcome (a failed call may have been committed), the contact it
 // addressed, or for an Add the set of contacts, is marked written in the
 // client's snapshot.
+//
+// A write that ends because ctx did (an interrupt, a timeout) while the API
+// certainly had not applied it (it waited for its turn, or every attempt
+// that was sent got a definite refusal) fails with an error that satisfies
+// IsNotApplied, so that the caller can say nothing was changed.
 func write[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
 	release, err := c.acquireWrite(ctx)
 	if err != nil {
-		return nil, outcome{}, fmt.Errorf("%s: %w", action, err)
+		return nil, outcome{}, &notAppliedError{fmt.Errorf("%s: %w", action, err)}
 	}
 	defer release()
 	defer c.snapshot.touch(params.Get("ContactId"))
-	return call[T](ctx, c, action, params)
+	v, out, err := call[T](ctx, c, action, params)
+	if err != nil && ctx.Err() != nil && !out.ambiguous {
+		err = &notAppliedError{err}
+	}
+	return v, out, err
+}
+
+// notAppliedError marks a write cut short by its context before the API
+// could have applied it.
+type notAppliedError struct{ err error }
+
+func (e *notAppliedError) Error() string { return e.err.Error() }
+func (e *notAppliedError) Unwrap() error { return e.err }
+
+// IsNotApplied reports whether err is a write that ended with its context
+// (an interrupt or a timeout) while the API certainly had not applied it.
+// A write that fails for that reason without satisfying IsNotApplied may
+// have been applied.
+func IsNotApplied(err error) bool {
+	_, ok := errors.AsType[*notAppliedError](err)
+	return ok
 }
 
 // AddMessageContact creates a contact. Its email address and phone number

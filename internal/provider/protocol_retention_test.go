@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"runtime"
+	"testing"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// TestProtocolServer_releasesRequests: once a call has returned, nothing of
+// its request stays reachable from the server. The framework keeps a cancel
+// function per call until StopProvider, which kept every request a process
+// served: 40 MiB at the end of a plan of 500 contacts.
+func TestProtocolServer_releasesRequests(t *testing.T) {
+	server := NewProtocol6("test")()
+	calls := map[string]func(ctx context.Context){
+		"GetMetadata":       func(ctx context.Context) { _, _ = server.GetMetadata(ctx, &tfprotov6.GetMetadataRequest{}) },
+		"GetProviderSchema": func(ctx context.Context) { _, _ = server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}) },
+		"ValidateProviderConfig": func(ctx context.Context) {
+			_, _ = server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{})
+		},
+		"ValidateResourceConfig": func(ctx context.Context) {
+			_, _ = server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: contactType})
+		},
+		"ReadResource": func(ctx context.Context) {
+			_, _ = server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: contactType})
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			// The request is represented by a value of its context, as the
+			// gRPC stream and the loggers are.
+			type requestKey struct{}
+			request := new([64 << 10]byte)
+			held := weak.Make(request)
+			ctx, cancel := context.WithCancel(context.WithValue(context.Background(), requestKey{}, request))
+			call(ctx)
+			cancel()
+			request, ctx = nil, nil //nolint:ineffassign,wastedassign // drop the test's own references
+			for range 3 {
+				runtime.GC()
+			}
+			if held.Value() != nil {
+				t.Errorf("after %s returned, its request is still reachable from the server", name)
+			}
+			runtime.KeepAlive(server)
+		})
+	}
+}
+
+// TestProtocolServer_sameCapabilities: the wrapper implements every optional
+// interface the framework's server does, so terraform-plugin-go offers the
+// same RPCs (list resources, actions, …) through it.
+func TestProtocolServer_sameCapabilities(t *testing.T) {
+	framework := providerserver.NewProtocol6(New("test")())()
+	ours := NewProtocol6("test")()
+	for _, iface := range []reflect.Type{
+		reflect.TypeFor[tfprotov6.ProviderServer](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),
+	} {
+		if got, want := reflect.TypeOf(ours).Implements(iface), reflect.TypeOf(framework).Implements(iface); got != want {
+			t.Errorf("%s: the provider's server implements it: %v; the framework's: %v", iface, got, want)
+		}
+	}
+}
+
+// TestRequestContext: while its call runs a requestContext is its parent
+// (values, deadline, cancellation reach what is derived from it); after the
+// call it is cancelled and refers to nothing.
+func TestRequestContext(t *testing.T) {
+	type key struct{}
+	parent, cancelParent := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	defer cancelParent()
+	rc := newRequestContext(parent)
+	child, cancelChild := context.WithCancel(rc)
+	defer cancelChild()
+	if rc.Value(key{}) != "v" || child.Value(key{}) != "v" {
+		t.Error("values of the request are not visible during the call")
+	}
+	cancelParent()
+	<-child.Done()
+	if !errors.Is(child.Err(), context.Canceled) {
+		t.Errorf("a context derived during the call is not cancelled with the request: %v", child.Err())
+	}
+
+	rc.release()
+	select {
+	case <-rc.Done():
+	default:
+		t.Error("a released requestContext is not done")
+	}
+	if rc.Value(key{}) != nil || !errors.Is(rc.Err(), context.Canceled) {
+		t.Errorf("a released requestContext still refers to the request: value %v, err %v", rc.Value(key{}), rc.Err())
+	}
+	if _, ok := rc.Deadline(); ok {
+		t.Error("a released requestContext has a deadline")
+	}
+}
