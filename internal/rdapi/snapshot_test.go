@@ -296,9 +296,7 @@ func TestSnapshot_pageSizeStepsDownAndIsRemembered(t *testing.T) {
 	ctx := context.Background()
 	d := newFakeDirectory(45, 45)
 	d.maxPageSize = 20
-	now := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
-	var clockMu sync.Mutex
-	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	clock, advance := fakeClock()
 	s := newBatchingClient(t, d, func(o *Options) { o.now = clock }).Snapshot()
 
 	if _, err := s.Contact(ctx, fmt.Sprintf("c-%016d", 44)); err != nil {
@@ -313,9 +311,7 @@ func TestSnapshot_pageSizeStepsDownAndIsRemembered(t *testing.T) {
 		t.Errorf("first build: %d ListMessageContactVerifications calls, want 7 (2 refused sizes, 5 pages)", got)
 	}
 
-	clockMu.Lock()
-	now = now.Add(DefaultSnapshotMaxAge)
-	clockMu.Unlock()
+	advance(DefaultSnapshotMaxAge)
 	if _, err := s.Contact(ctx, fmt.Sprintf("c-%016d", 44)); err != nil {
 		t.Fatal(err)
 	}
@@ -446,10 +442,7 @@ func TestSnapshot_writesInvalidate(t *testing.T) {
 func TestSnapshot_maxAge(t *testing.T) {
 	ctx := context.Background()
 	d := newFakeDirectory(5, 0)
-	now := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(by time.Duration) { mu.Lock(); now = now.Add(by); mu.Unlock() }
+	clock, advance := fakeClock()
 	s := newBatchingClient(t, d, func(o *Options) { o.now = clock; o.SnapshotMaxAge = 10 * time.Second }).Snapshot()
 	id := fmt.Sprintf("c-%016d", 1)
 	for _, step := range []struct {
@@ -470,18 +463,14 @@ func TestSnapshot_verificationsPerContactWhenRequired(t *testing.T) {
 	ctx := context.Background()
 	d := newFakeDirectory(10, 3)
 	d.verifyNeedsContactID = true
-	now := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	clock, advance := fakeClock()
 	s := newBatchingClient(t, d, func(o *Options) { o.now = clock }).Snapshot()
 	for round := range 2 {
 		v, err := s.Contact(ctx, fmt.Sprintf("c-%016d", 2))
 		if err != nil || v.PendingEmailAddress != "new2@example.com" {
 			t.Fatalf("round %d: Contact = %+v, %v; want the pending email", round, v, err)
 		}
-		mu.Lock()
-		now = now.Add(time.Hour)
-		mu.Unlock()
+		advance(time.Hour)
 	}
 	// Round 1: one refused unfiltered call and 3 per-contact calls; round
 	// 2: only the 3 per-contact calls.
@@ -525,10 +514,7 @@ func TestSnapshot_off(t *testing.T) {
 func TestSnapshot_defaultMaxAgeOutlastsALongRefresh(t *testing.T) {
 	ctx := context.Background()
 	d := newFakeDirectory(5, 0)
-	now := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(by time.Duration) { mu.Lock(); now = now.Add(by); mu.Unlock() }
+	clock, advance := fakeClock()
 	s := newBatchingClient(t, d, func(o *Options) { o.now = clock }).Snapshot()
 	for i, step := range []struct {
 		advance   time.Duration
@@ -542,4 +528,13 @@ func TestSnapshot_defaultMaxAgeOutlastsALongRefresh(t *testing.T) {
 			t.Fatalf("after %s more: %d list calls, want %d", step.advance, got, step.wantLists)
 		}
 	}
+}
+
+// fakeClock is a clock for Options.now that moves only when advance is
+// called.
+func fakeClock() (now func() time.Time, advance func(time.Duration)) {
+	var mu sync.Mutex
+	t := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	return func() time.Time { mu.Lock(); defer mu.Unlock(); return t },
+		func(by time.Duration) { mu.Lock(); t = t.Add(by); mu.Unlock() }
 }
