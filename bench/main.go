@@ -51,6 +51,7 @@ type options struct {
 	verifying   int // percent of contacts left Verifying
 	workDir     string
 	keep        bool
+	samples     int // runs of each read-only command (and of every baseline) whose median is reported
 }
 
 func main() {
@@ -82,6 +83,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.rateLimit, "rate-limit", 20, "API calls per second per action (the documented quota)")
 	fs.IntVar(&o.verifying, "verifying-percent", 10, "percent of the contacts left Verifying in the second refresh")
 	fs.StringVar(&o.workDir, "work", "", "directory for binaries, configurations, state and logs (default: a temporary one)")
+	fs.IntVar(&o.samples, "samples", 3, "runs of each plan and of each baseline; the median wall time is reported")
 	fs.BoolVar(&o.keep, "keep", false, "keep -work's temporary directory (with cli.log of every command) afterwards")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -105,6 +107,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.cli == "" {
 		return o, errors.New("no CLI: pass -cli PATH or set TF_ACC_TERRAFORM_PATH (make bench-e2e builds OpenTofu)")
+	}
+	if o.samples < 1 {
+		return o, fmt.Errorf("-samples must be at least 1, got %d", o.samples)
 	}
 	if o.verifying < 0 || o.verifying > 100 {
 		return o, fmt.Errorf("-verifying-percent must be 0 to 100, got %d", o.verifying)

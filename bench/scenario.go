@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -119,38 +120,61 @@ func (s *scenario) verify(ctx context.Context, from, to int) error {
 
 // measure runs `plan -refresh=false` (with -destroy for a destroy) as the
 // baseline, then the command itself, and records a row; writeBound asks for
-// the lower bound of the calls it made.
+// the lower bound of the calls it made. The baseline runs -samples times,
+// and so does a command that changes nothing (a plan), alternating with
+// the baseline runs; the row reports the median wall times, the largest
+// peak RSS, and the API calls of the first run of the command.
 func (s *scenario) measure(ctx context.Context, op string, parallelism int, writeBound bool, args ...string) error {
 	baseArgs := []string{"plan", "-refresh=false"}
 	if args[0] == "destroy" {
 		baseArgs = append(baseArgs, "-destroy")
 	}
-	base, err := s.cli.run(ctx, baseArgs...)
-	if err != nil {
-		return err
-	}
-	if base.errors > 0 {
-		return fmt.Errorf("%s: the baseline plan failed", op)
-	}
 	if parallelism > 0 {
 		args = append(args, "-parallelism="+strconv.Itoa(parallelism))
 	}
+	readOnly := args[0] == "plan"
 	fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s %v\n", s.n, onOff(s.batch), op, args)
-	before, err := s.emu.stats(ctx)
-	if err != nil {
-		return err
+	var (
+		bases, walls []time.Duration
+		res          result
+		before       stats
+		after        stats
+	)
+	for i := range s.o.samples {
+		base, err := s.cli.run(ctx, baseArgs...)
+		if err != nil {
+			return err
+		}
+		if base.errors > 0 {
+			return fmt.Errorf("%s: the baseline plan failed", op)
+		}
+		bases = append(bases, base.wall)
+		if i > 0 && !readOnly {
+			continue
+		}
+		if i == 0 {
+			if before, err = s.emu.stats(ctx); err != nil {
+				return err
+			}
+		}
+		r, err := s.cli.run(ctx, args...)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			if after, err = s.emu.stats(ctx); err != nil {
+				return err
+			}
+			res = r
+		}
+		res.peakRSS = max(res.peakRSS, r.peakRSS)
+		res.errors = max(res.errors, r.errors)
+		walls = append(walls, r.wall)
 	}
-	res, err := s.cli.run(ctx, args...)
-	if err != nil {
-		return err
-	}
-	after, err := s.emu.stats(ctx)
-	if err != nil {
-		return err
-	}
+	res.wall = median(walls)
 	r := row{
 		n: s.n, batch: s.batch, op: op, parallelism: parallelism,
-		calls: after.since(before), wall: res.wall, baseline: base.wall,
+		calls: after.since(before), wall: res.wall, baseline: median(bases),
 		peakRSS: res.peakRSS, errors: res.errors,
 	}
 	if writeBound {
@@ -162,6 +186,13 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 		return fmt.Errorf("%s reported %d errors", op, r.errors)
 	}
 	return nil
+}
+
+// median is the middle of ds (the upper middle of an even count).
+func median(ds []time.Duration) time.Duration {
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 // mutatingActions are the calls the emulator serialises under the account's

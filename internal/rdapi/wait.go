@@ -97,6 +97,11 @@ func (c *Client) WaitForDeletion(ctx context.Context, contactID string) error {
 	// it has, the task's disappearance means the deletion finished (a
 	// failed one stays, as Failed).
 	seen := false
+	// The delete has just answered Deleting: the first look comes after a
+	// pause, not at once (it would only say Deleting again).
+	if err := c.sleep(ctx, pollMin); err != nil {
+		return expired(err)
+	}
 	return c.poll(ctx, func() (bool, error) {
 		st, err := c.GetMessageContactDeletionStatus(ctx, contactID)
 		switch {
