@@ -35,7 +35,12 @@ type outcome struct {
 // does), retrying as retryableReply and retryableTransport allow, and
 // decodes a 2xx JSON reply into T. It is the one path every operation uses.
 func call[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
-	x := &exchange{action: action}
+	return send[T](ctx, c, &exchange{action: action}, params)
+}
+
+// send is call with the exchange made by the caller.
+func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values) (*T, outcome, error) {
+	action := x.action
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, exchangeKey{}, x), http.MethodPost, c.endpoint.String()+"?"+canonicalQuery(params), nil)
 	if err != nil {
 		return nil, outcome{}, fmt.Errorf("%s: building request: %w", action, err)

@@ -171,6 +171,7 @@ type Client struct {
 	retryWaitMax time.Duration
 
 	writes   chan struct{} // nil means unlimited
+	pacer    *pacer
 	logger   func(context.Context, LogEvent)
 	now      func() time.Time
 	jitter   func(int64) int64
@@ -284,9 +285,10 @@ func New(o Options) (*Client, error) {
 	if rateLimit == 0 {
 		rateLimit = DefaultRateLimit
 	}
+	c.pacer = newPacer(&signer{next: next, creds: o.Credentials, now: c.now, nonce: nonce}, rateLimit)
 	c.http = &http.Client{
 		Timeout:   timeout,
-		Transport: newPacer(&signer{next: next, creds: o.Credentials, now: c.now, nonce: nonce}, rateLimit),
+		Transport: c.pacer,
 		// A redirect would be re-sent unsigned (or with a stale signature);
 		// hand the 3xx to the decoder instead.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

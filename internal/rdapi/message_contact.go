@@ -46,14 +46,22 @@ func errNoContactID(action string) error {
 // certainly had not applied it (it waited for its turn, or every attempt
 // that was sent got a definite refusal) fails with an error that satisfies
 // IsNotApplied, so that the caller can say nothing was changed.
+//
+// The write takes its turn under the pace before its slot, so that a write
+// waiting for the quota of its action never holds the slot that a write of
+// another action could use (at -parallelism=30 the Adds, waiting for their
+// quota with the slot, held up the verification sends behind them).
 func write[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
+	if err := c.pacer.wait(ctx, action); err != nil {
+		return nil, outcome{}, &notAppliedError{fmt.Errorf("%s: waiting for its turn under the API quota: %w", action, err)}
+	}
 	release, err := c.acquireWrite(ctx)
 	if err != nil {
 		return nil, outcome{}, &notAppliedError{fmt.Errorf("%s: %w", action, err)}
 	}
 	defer release()
 	defer c.snapshot.touch(params.Get("ContactId"))
-	v, out, err := call[T](ctx, c, action, params)
+	v, out, err := send[T](ctx, c, &exchange{action: action, turnTaken: true}, params)
 	if err != nil && ctx.Err() != nil && !out.ambiguous {
 		err = &notAppliedError{err}
 	}

@@ -1,6 +1,7 @@
 package rdapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -34,29 +35,48 @@ type pacer struct {
 	limiters map[string]*rate.Limiter
 }
 
-func newPacer(next http.RoundTripper, perSecond float64) http.RoundTripper {
+func newPacer(next http.RoundTripper, perSecond float64) *pacer {
 	if perSecond <= 0 {
-		return next
+		return &pacer{next: next}
 	}
 	// Half the quota as burst leaves room for a previous process (the last
 	// command of a pipeline) that drained part of the server's bucket.
 	return &pacer{next: next, limit: rate.Limit(perSecond), burst: max(1, int(perSecond/2)), limiters: map[string]*rate.Limiter{}}
 }
 
-// RoundTrip waits for the action's turn, then sends req.
+// RoundTrip waits for the action's turn, then sends req. The first attempt
+// of a write has taken its turn already (see wait), before the write's
+// slot, so that it does not hold the slot while it waits.
 func (p *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := p.limiter(req.Header.Get(headerAction)).Wait(req.Context()); err != nil {
+	if x, _ := req.Context().Value(exchangeKey{}).(*exchange); x != nil && x.turnTaken {
+		x.turnTaken = false
+		return p.next.RoundTrip(req)
+	}
+	if err := p.wait(req.Context(), req.Header.Get(headerAction)); err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close() // a RoundTripper must close the body, even on error
 		}
-		if req.Context().Err() == nil {
-			// The turn would come after the deadline: the call has run out
-			// of time, whether or not the context has noticed yet.
-			return nil, &notSentError{fmt.Errorf("%w: %w", errPastDeadline, err)}
-		}
-		return nil, &notSentError{err}
+		return nil, err
 	}
 	return p.next.RoundTrip(req)
+}
+
+// wait waits for action's next turn under the pace. It fails, with a
+// *notSentError, when ctx ends first or the turn would come after ctx's
+// deadline.
+func (p *pacer) wait(ctx context.Context, action string) error {
+	if p.limiters == nil {
+		return nil
+	}
+	if err := p.limiter(action).Wait(ctx); err != nil {
+		if ctx.Err() == nil {
+			// The turn would come after the deadline: the call has run out
+			// of time, whether or not the context has noticed yet.
+			return &notSentError{fmt.Errorf("%w: %w", errPastDeadline, err)}
+		}
+		return &notSentError{err}
+	}
+	return nil
 }
 
 // notSentError is a failure before the request left the process (the

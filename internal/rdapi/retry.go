@@ -172,6 +172,9 @@ type exchange struct {
 	last error
 	// stopped says why retries ended although the reply was retryable.
 	stopped string
+	// turnTaken says that the first attempt's turn under the pace was
+	// taken before the call (by write); the pacer lets that attempt go.
+	turnTaken bool
 }
 
 type exchangeKey struct{}

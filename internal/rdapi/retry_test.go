@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -309,5 +311,43 @@ func TestPacer_turnPastDeadline(t *testing.T) {
 	}
 	if took := time.Since(start); took > 40*time.Millisecond {
 		t.Errorf("took %s: it waited instead of failing at once", took)
+	}
+}
+
+// TestWrite_waitsForItsQuotaWithoutTheSlot: a write waiting for its
+// action's turn under the pace does not hold the write slot, so a write of
+// another action goes first. (At -parallelism=30 the Adds, waiting for
+// their quota with the slot, held up every verification send behind them.)
+func TestWrite_waitsForItsQuotaWithoutTheSlot(t *testing.T) {
+	var mu sync.Mutex
+	var order []string
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		action := r.Header.Get("x-acs-action")
+		mu.Lock()
+		order = append(order, action)
+		mu.Unlock()
+		writeJSON(w, 200, map[string]any{"RequestId": "R", "Contact": map[string]any{"ContactId": "c-1", "CreateDate": "2026-12-02 11:00:00"}})
+	}, func(o *Options) { o.RateLimit = 2 }) // burst 1, then one call per 500 ms per action
+	add := func() error {
+		_, err := c.AddMessageContact(context.Background(), AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com",
+			Title: "CEO", MessageTypes: []string{"AccountExpenses"}})
+		return err
+	}
+	if err := add(); err != nil { // takes the Add burst
+		t.Fatal(err)
+	}
+	second := make(chan error, 1)
+	go func() { second <- add() }() // waits ~500 ms for its turn
+	time.Sleep(50 * time.Millisecond)
+	if err := c.SendEmailVerificationForMessageContact(context.Background(), "c-1", "tom@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{actionAdd, actionSendEmail, actionAdd}; !slices.Equal(order, want) {
+		t.Errorf("the server saw %v, want %v: the send waited for the Add that waited for its quota", order, want)
 	}
 }
