@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -289,12 +290,20 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.AddError("Unable to Read Message Contact", err.Error())
 		return
 	}
+	before := state
 	resp.Diagnostics.Append(state.fromAPI(ctx, v)...)
 	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	// After an import, the provider-only arguments have no value yet.
 	state.defaultProviderArguments()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
+	// The response starts as the current state and identity. When the read
+	// changed nothing (a drift check's common case) they are left as they
+	// are: setting them again costs the framework's reflection for nothing.
+	if !reflect.DeepEqual(state, before) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+	if req.Identity == nil || !req.Identity.Raw.IsFullyKnown() || req.Identity.Raw.IsNull() {
+		setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
+	}
 }
 
 func (r *messageContactResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
