@@ -61,9 +61,9 @@ func TestProtocolServer_sameCapabilities(t *testing.T) {
 	ours := NewProtocol6("test")()
 	for _, iface := range []reflect.Type{
 		reflect.TypeFor[tfprotov6.ProviderServer](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),
+		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](), //nolint:staticcheck // the interfaces terraform-plugin-go looks for
+		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),      //nolint:staticcheck // the interfaces terraform-plugin-go looks for
+		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),  //nolint:staticcheck // the interfaces terraform-plugin-go looks for
 	} {
 		if got, want := reflect.TypeOf(ours).Implements(iface), reflect.TypeOf(framework).Implements(iface); got != want {
 			t.Errorf("%s: the provider's server implements it: %v; the framework's: %v", iface, got, want)
