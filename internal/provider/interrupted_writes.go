@@ -43,13 +43,16 @@ func addUpdateInterrupted(diags *diag.Diagnostics, id string, err error) {
 
 // deleteInterrupted reports a delete of contact id cut short by an
 // interrupt, after looking (within a short grace period) at what the API
-// did when the call may have reached it. It returns true when the contact
-// is gone, so that the delete succeeds and the contact leaves the state.
-func (r *messageContactResource) deleteInterrupted(ctx context.Context, diags *diag.Diagnostics, id string, err error) bool {
+// did when the call may have reached it. When the contact is gone it adds
+// only warnings (the one for bindings made elsewhere too, as a finished
+// delete does), so that the delete succeeds and the contact leaves the
+// state.
+func (r *messageContactResource) deleteInterrupted(ctx context.Context, diags *diag.Diagnostics, id string, err error,
+	boundElsewhere []string, retain bool) {
 	if rdapi.IsNotApplied(err) {
 		diags.AddError("Delete Cancelled", fmt.Sprintf("The run was interrupted before the delete of message contact "+
 			"%s was sent: the contact was not deleted and stays in the state.", id))
-		return false
+		return
 	}
 	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
 	defer cancel()
@@ -58,7 +61,8 @@ func (r *messageContactResource) deleteInterrupted(ctx context.Context, diags *d
 	case rdapi.IsNotFound(getErr):
 		diags.AddWarning("Message Contact Deleted Despite Interruption", fmt.Sprintf("The run was interrupted while "+
 			"the API was deleting message contact %s; the contact is gone, so it was removed from the state.", id))
-		return true
+		addUnmanagedBindingsWarning(diags, id, boundElsewhere, retain)
+		return
 	case getErr == nil && mc.Status == rdapi.StatusDeleting:
 		diags.AddError("Delete Interrupted", fmt.Sprintf("The run was interrupted while the API was deleting message "+
 			"contact %s. The deletion is still running, and the contact stays in the state until it is seen to "+
@@ -71,5 +75,4 @@ func (r *messageContactResource) deleteInterrupted(ctx context.Context, diags *d
 			"%s was in flight, and whether it was deleted could not be read (%s). The contact stays in the state; the "+
 			"next refresh removes it if it is gone.", id, getErr))
 	}
-	return false
 }

@@ -407,9 +407,7 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 		// An earlier deletion is still running: wait for it.
 		tflog.Debug(ctx, "message contact deletion already in progress")
 	case interrupted(err):
-		if r.deleteInterrupted(ctx, &resp.Diagnostics, id, err) {
-			addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
-		}
+		r.deleteInterrupted(ctx, &resp.Diagnostics, id, err, boundElsewhere, retain)
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Delete Message Contact", err.Error())
@@ -424,9 +422,7 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 			return
 		}
 		if interrupted(err) {
-			if r.deleteInterrupted(ctx, &resp.Diagnostics, id, err) {
-				addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
-			}
+			r.deleteInterrupted(ctx, &resp.Diagnostics, id, err, boundElsewhere, retain)
 			return
 		}
 		resp.Diagnostics.AddError("Unable to Delete Message Contact",
