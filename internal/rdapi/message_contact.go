@@ -194,7 +194,7 @@ func (c *Client) ListMessageContacts(ctx context.Context, in ListMessageContacts
 	q := url.Values{}
 	setIf(q, "ContactId", in.ContactID)
 	setIf(q, "Member", in.Member)
-	return paginate(ctx, c, actionList, q, in.PageSize,
+	return paginate(ctx, c, actionList, q, in.PageSize, in.ahead,
 		func(r *struct {
 			pageReply
 			Contacts []MessageContact `json:"Contacts"`
@@ -383,7 +383,7 @@ func (c *Client) ListMessageContactVerifications(ctx context.Context, contactID 
 func (c *Client) listVerifications(ctx context.Context, contactID string, size int) iter.Seq2[ContactVerification, error] {
 	q := url.Values{}
 	setIf(q, "ContactId", contactID)
-	return paginate(ctx, c, actionListVerification, q, size,
+	return paginate(ctx, c, actionListVerification, q, size, 0,
 		func(r *struct {
 			pageReply
 			ContactVerifications []ContactVerification `json:"ContactVerifications"`

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestListMessageContacts_paging(t *testing.T) {
@@ -17,7 +19,10 @@ func TestListMessageContacts_paging(t *testing.T) {
 		lie       func(int, map[string]any)
 		wantIDs   int
 		wantCalls int32
-		wantErr   string
+		// wantCallsAhead is the requests with 4 pages fetched ahead, when
+		// they differ from wantCalls.
+		wantCallsAhead int32
+		wantErr        string
 	}{
 		{name: "empty", n: 0, wantIDs: 0, wantCalls: 1},
 		{name: "one short page", n: 7, wantIDs: 7, wantCalls: 1},
@@ -35,7 +40,8 @@ func TestListMessageContacts_paging(t *testing.T) {
 				}
 				r["Contacts"] = contacts
 			},
-			wantIDs: 50, wantCalls: 2, wantErr: "page 2 repeats earlier items",
+			// Page 1 announces 20 pages: 4 are fetched ahead, page 2 ends it.
+			wantIDs: 50, wantCalls: 2, wantCallsAhead: 5, wantErr: "page 2 repeats earlier items",
 		},
 		{
 			name: "TotalCount below what is returned", n: 200,
@@ -53,25 +59,73 @@ func TestListMessageContacts_paging(t *testing.T) {
 			wantIDs: 119, wantCalls: 3,
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h, calls := listServer(tt.n, tt.serverMax, tt.lie)
-			c := newTestClient(t, h)
-			ids, err := collect(t, c, ListMessageContactsInput{PageSize: tt.pageSize})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Errorf("err = %v, want %q", err, tt.wantErr)
+	for _, ahead := range []int{0, 4} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("ahead=%d/%s", ahead, tt.name), func(t *testing.T) {
+				h, calls := listServer(tt.n, tt.serverMax, tt.lie)
+				c := newTestClient(t, h)
+				ids, err := collect(t, c, ListMessageContactsInput{PageSize: tt.pageSize, ahead: ahead})
+				if tt.wantErr != "" {
+					if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+						t.Errorf("err = %v, want %q", err, tt.wantErr)
+					}
+				} else if err != nil {
+					t.Fatal(err)
 				}
-			} else if err != nil {
-				t.Fatal(err)
+				if len(ids) != tt.wantIDs {
+					t.Errorf("%d contacts, want %d", len(ids), tt.wantIDs)
+				}
+				// The list's order, each contact once, however the pages arrived.
+				for i := 1; i < len(ids); i++ {
+					if ids[i] <= ids[i-1] {
+						t.Fatalf("contact %d is %s after %s: out of order or repeated", i, ids[i], ids[i-1])
+					}
+				}
+				want := tt.wantCalls
+				if ahead > 0 && tt.wantCallsAhead > 0 {
+					want = tt.wantCallsAhead
+				}
+				if calls.Load() != want {
+					t.Errorf("%d requests, want %d", calls.Load(), want)
+				}
+			})
+		}
+	}
+}
+
+// TestListMessageContacts_ahead: a consumer that reads the whole list (the
+// snapshot) has the pages after the first requested together, not one
+// after another.
+func TestListMessageContacts_ahead(t *testing.T) {
+	h, calls := listServer(450, 0, nil)
+	var inFlight, most atomic.Int32
+	all := make(chan struct{})
+	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("PageNumber") != "1" {
+			n := inFlight.Add(1)
+			if n > most.Load() {
+				most.Store(n)
 			}
-			if len(ids) != tt.wantIDs {
-				t.Errorf("%d contacts, want %d", len(ids), tt.wantIDs)
+			if n == 4 {
+				close(all)
 			}
-			if calls.Load() != tt.wantCalls {
-				t.Errorf("%d requests, want %d", calls.Load(), tt.wantCalls)
+			select { // hold each until pages 2-5 are all in flight
+			case <-all:
+			case <-time.After(5 * time.Second):
 			}
-		})
+			inFlight.Add(-1)
+		}
+		h(w, r)
+	})
+	ids, err := collect(t, c, ListMessageContactsInput{PageSize: 100, ahead: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 450 || calls.Load() != 5 {
+		t.Errorf("%d contacts in %d requests, want 450 in 5", len(ids), calls.Load())
+	}
+	if most.Load() != 4 {
+		t.Errorf("at most %d of pages 2-5 were in flight together, want 4", most.Load())
 	}
 }
 

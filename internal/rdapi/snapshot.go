@@ -315,12 +315,17 @@ func (s *Snapshot) build(ctx context.Context, b *snapshotBuild, gen uint64) {
 
 // fetch reads every contact, then, if some contact is not Active, every
 // pending target.
+// snapshotPagesAhead is how many ListMessageContacts pages a snapshot
+// fetches ahead of the one it is reading: 500 contacts (five pages) take two
+// round trips instead of five, well inside the action's quota of 20 calls/s.
+const snapshotPagesAhead = 4
+
 func (s *Snapshot) fetch(ctx context.Context, gen uint64) (*snapshot, error) {
 	snap := &snapshot{gen: gen, at: s.c.now(), contacts: map[string]*Contact{}}
 	err := s.withPageSize(&s.listSize, func(size int) error {
 		clear(snap.contacts)
 		snap.order = snap.order[:0]
-		for mc, err := range s.c.ListMessageContacts(ctx, ListMessageContactsInput{PageSize: size}) {
+		for mc, err := range s.c.ListMessageContacts(ctx, ListMessageContactsInput{PageSize: size, ahead: snapshotPagesAhead}) {
 			if err != nil {
 				return err
 			}

@@ -129,6 +129,9 @@ type ListMessageContactsInput struct {
 	// PageSize is the number of contacts fetched per request: 0 means
 	// DefaultPageSize, and values above MaxPageSize are lowered to it.
 	PageSize int
+	// ahead is how many pages may be fetched ahead of the consumer (see
+	// paginate): the snapshot, which reads every page, sets it.
+	ahead int
 }
 
 // ContactVerification is a target (email address or phone number) still
