@@ -313,13 +313,13 @@ func (s *Snapshot) build(ctx context.Context, b *snapshotBuild, gen uint64) {
 	close(b.done)
 }
 
-// fetch reads every contact, then, if some contact is not Active, every
-// pending target.
 // snapshotPagesAhead is how many ListMessageContacts pages a snapshot
 // fetches ahead of the one it is reading: 500 contacts (five pages) take two
 // round trips instead of five, well inside the action's quota of 20 calls/s.
 const snapshotPagesAhead = 4
 
+// fetch reads every contact, then, if some contact is not Active, every
+// pending target.
 func (s *Snapshot) fetch(ctx context.Context, gen uint64) (*snapshot, error) {
 	snap := &snapshot{gen: gen, at: s.c.now(), contacts: map[string]*Contact{}}
 	err := s.withPageSize(&s.listSize, func(size int) error {
