@@ -40,8 +40,6 @@ import (
 // endpoint, optionally, from ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER.
 const realAPIEnvVar = "RESOURCEDIRECTORY_ACC_REAL"
 
-const contactType = "resourcedirectory_message_contact"
-
 // protoV6Factories serves the provider in-process to the Terraform CLI.
 var protoV6Factories = map[string]func() (tfprotov6.ProviderServer, error){
 	"resourcedirectory": func() (tfprotov6.ProviderServer, error) { return NewProtocol6("test")(), nil },

@@ -260,6 +260,7 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	observeContact(ctx, v)
 }
 
 func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -370,6 +371,7 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 	plan.keepKnownComputed(planned)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
+	observeContact(ctx, v)
 }
 
 func (r *messageContactResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

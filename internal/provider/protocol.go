@@ -30,14 +30,19 @@ import (
 // tf6server.Serve and for acceptance tests.
 func NewProtocol6(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		next := providerserver.NewProtocol6(New(version)())()
+		p := New(version)().(*resourceDirectoryProvider)
+		next := providerserver.NewProtocol6(p)()
 		fw, ok := next.(frameworkServer)
 		if !ok {
 			// A framework whose server has another shape is served as it is
 			// (TestProtocolServer_releasesRequests then says what it costs).
 			return next
 		}
-		return &protocolServer{fw}
+		s := &protocolServer{frameworkServer: fw}
+		s.memo = newReadMemo(version, p, func(ctx context.Context) (*tfprotov6.GetProviderSchemaResponse, error) {
+			return s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		})
+		return s
 	}
 }
 
@@ -59,8 +64,13 @@ type frameworkServer interface {
 // override go to the framework as they are: ConfigureProvider (called once;
 // the client it builds lives as long as the process), StopProvider, the
 // streaming calls, and the state store calls this provider has none of.
+//
+// ReadResource and ApplyResourceChange also memoise the reads of contacts
+// (read_memo.go).
 type protocolServer struct {
 	frameworkServer
+	// memo is nil when reads are not memoised.
+	memo *readMemo
 }
 
 var _ frameworkServer = (*protocolServer)(nil)
@@ -150,7 +160,12 @@ func (s *protocolServer) UpgradeResourceState(ctx context.Context, req *tfprotov
 }
 
 func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return unary(ctx, req, s.frameworkServer.ReadResource)
+	if !s.memo.covers(req.TypeName) {
+		return unary(ctx, req, s.frameworkServer.ReadResource)
+	}
+	return unary(ctx, req, func(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+		return s.memo.read(ctx, req, s.frameworkServer.ReadResource)
+	})
 }
 
 func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
@@ -158,7 +173,17 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 }
 
 func (s *protocolServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return unary(ctx, req, s.frameworkServer.ApplyResourceChange)
+	if !s.memo.covers(req.TypeName) {
+		return unary(ctx, req, s.frameworkServer.ApplyResourceChange)
+	}
+	return unary(ctx, req, func(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+		lookup := &readLookup{}
+		resp, err := s.frameworkServer.ApplyResourceChange(withReadLookup(ctx, lookup), req)
+		if err == nil && resp != nil && lookup.observed != nil {
+			s.memo.afterApply(ctx, req, resp, lookup.observed, s.frameworkServer.ReadResource)
+		}
+		return resp, err
+	})
 }
 
 func (s *protocolServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {

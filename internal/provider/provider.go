@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -39,6 +40,24 @@ type resourceDirectoryProvider struct {
 	version string
 	// env is the process environment; tests replace it.
 	env credentialEnv
+	// configured is what Configure handed to the resources, for the
+	// protocol layer's memoised reads.
+	configured atomic.Pointer[providerData]
+}
+
+// providerTypeName is the provider's type name, the prefix of its
+// resources' type names.
+const providerTypeName = "resourcedirectory"
+
+// contactType is the type name of the message contact resource.
+const contactType = providerTypeName + "_message_contact"
+
+// configuredClient returns the API client Configure built, nil before it.
+func (p *resourceDirectoryProvider) configuredClient() *rdapi.Client {
+	if pd := p.configured.Load(); pd != nil {
+		return pd.client
+	}
+	return nil
 }
 
 // New returns a constructor for the provider, reporting version (set at
@@ -80,7 +99,7 @@ const (
 )
 
 func (p *resourceDirectoryProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "resourcedirectory"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 
@@ -314,6 +333,7 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 	})
 
 	pd := &providerData{client: client}
+	p.configured.Store(pd)
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
 	resp.ListResourceData = pd
