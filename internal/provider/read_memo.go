@@ -70,11 +70,30 @@ const readMemoVersion = "resourcedirectory read memo 1"
 
 // memoEntry is the value stored under readMemoKey.
 type memoEntry struct {
-	// Key is readMemo.key of the read's inputs.
-	Key []byte `json:"key"`
-	// Identity is the identity the read returned when the request carried
-	// none (Terraform before 1.12), so that a memoised read returns it too.
+	// Keys are readMemo.key of the inputs of reads that returned them
+	// unchanged: one, or after an apply two (the next read may carry the
+	// identity or not; OpenTofu 1.12 sends one in ReadResource but none in
+	// ApplyResourceChange).
+	Keys [][]byte `json:"keys"`
+	// Identity is the identity such a read returned when the request
+	// carried none (Terraform before 1.12), so that a memoised read returns
+	// it too.
 	Identity []byte `json:"identity,omitempty"`
+}
+
+// matches reports whether one of e's keys is the key of in with contact v.
+func (e *memoEntry) matches(m *readMemo, in *memoInputs, v *rdapi.Contact) bool {
+	var identityOut []byte
+	if in.identity == nil {
+		identityOut = e.Identity
+	}
+	k := m.key(in, v, identityOut)
+	for _, key := range e.Keys {
+		if bytes.Equal(key, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // readMemo memoises the reads of one resource type.
@@ -173,7 +192,7 @@ func (m *readMemo) inputs(ctx context.Context, req *tfprotov6.ReadResourceReques
 	in := &memoInputs{id: id, timeout: timeout, state: canonical(state), identity: identityBytes(req.CurrentIdentity), meta: dynamicBytes(req.ProviderMeta)}
 	if b, ok := priv[readMemoKey]; ok {
 		var e memoEntry
-		if json.Unmarshal(b, &e) == nil && len(e.Key) > 0 {
+		if json.Unmarshal(b, &e) == nil && len(e.Keys) > 0 {
 			in.entry = &e
 		}
 		delete(priv, readMemoKey)
@@ -243,7 +262,7 @@ func (m *readMemo) read(ctx context.Context, req *tfprotov6.ReadResourceRequest,
 	lctx, cancel := context.WithTimeout(ctx, in.timeout)
 	lookup.contact, lookup.err = m.client().Snapshot().Contact(lctx, in.id)
 	cancel()
-	if lookup.err == nil && in.entry != nil && bytes.Equal(in.entry.Key, m.key(in, lookup.contact, in.entry.Identity)) {
+	if lookup.err == nil && in.entry != nil && in.entry.matches(m, in, lookup.contact) {
 		resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
 		if req.CurrentIdentity == nil && in.entry.Identity != nil {
 			resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &tfprotov6.DynamicValue{MsgPack: in.entry.Identity}}
@@ -268,8 +287,8 @@ func (m *readMemo) read(ctx context.Context, req *tfprotov6.ReadResourceRequest,
 		if req.CurrentIdentity != nil {
 			next.CurrentIdentity = resp.NewIdentity
 		}
-		if private, ok := m.verify(ctx, next, lookup.contact, fw); ok {
-			resp.Private = private
+		if entry := m.verify(ctx, next, lookup.contact, fw); entry != nil {
+			resp.Private = withMemo(resp.Private, entry)
 			return resp, nil
 		}
 	}
@@ -278,23 +297,18 @@ func (m *readMemo) read(ctx context.Context, req *tfprotov6.ReadResourceRequest,
 }
 
 // verify runs the framework's read of req with contact v (no API call) and
-// reports, when that read changes nothing, req's private state with the
-// memo of req added.
-func (m *readMemo) verify(ctx context.Context, req *tfprotov6.ReadResourceRequest, v *rdapi.Contact, fw framework) ([]byte, bool) {
+// returns, when that read changes nothing, the memo of req.
+func (m *readMemo) verify(ctx context.Context, req *tfprotov6.ReadResourceRequest, v *rdapi.Contact, fw framework) *memoEntry {
 	in, ok := m.inputs(ctx, req)
 	if !ok || in.imported {
-		return nil, false
+		return nil
 	}
 	lookup := &readLookup{given: true, contact: v}
 	resp, err := fw(withReadLookup(ctx, lookup), req)
 	if err != nil || resp == nil {
-		return nil, false
+		return nil
 	}
-	entry := m.unchanged(ctx, in, req, resp, lookup)
-	if entry == nil {
-		return nil, false
-	}
-	return withMemo(resp.Private, entry), true
+	return m.unchanged(ctx, in, req, resp, lookup)
 }
 
 // unchanged returns the memo of a framework read that returned its inputs,
@@ -330,23 +344,34 @@ func (m *readMemo) unchanged(ctx context.Context, in *memoInputs, req *tfprotov6
 	if b, err := encodePrivate(priv); err != nil || !bytes.Equal(b, in.private) {
 		return nil
 	}
-	return &memoEntry{Key: m.key(in, lookup.contact, identityOut), Identity: identityOut}
+	return &memoEntry{Keys: [][]byte{m.key(in, lookup.contact, identityOut)}, Identity: identityOut}
 }
 
 // afterApply adds to resp the memo of the state an apply produced, when
 // the framework's read of it, with the contact the state was built from,
-// changes nothing. The read is run with the identity the next refresh will
-// send: none when the CLI sent none (Terraform before 1.12).
+// changes nothing. The next refresh may send the identity or none (a CLI
+// that sent no planned identity may still send one in ReadResource), so
+// the read is verified both ways, and each way that changes nothing gets a
+// key.
 func (m *readMemo) afterApply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest, resp *tfprotov6.ApplyResourceChangeResponse, v *rdapi.Contact, fw framework) {
 	if !settled(resp.Diagnostics) || resp.NewState == nil {
 		return
 	}
-	next := &tfprotov6.ReadResourceRequest{TypeName: req.TypeName, CurrentState: resp.NewState, Private: resp.Private, ProviderMeta: req.ProviderMeta}
-	if req.PlannedIdentity != nil {
-		next.CurrentIdentity = resp.NewIdentity
+	next := func(identity *tfprotov6.ResourceIdentityData) *tfprotov6.ReadResourceRequest {
+		return &tfprotov6.ReadResourceRequest{TypeName: req.TypeName, CurrentState: resp.NewState, Private: resp.Private,
+			ProviderMeta: req.ProviderMeta, CurrentIdentity: identity}
 	}
-	if private, ok := m.verify(ctx, next, v, fw); ok {
-		resp.Private = private
+	merged := &memoEntry{}
+	if e := m.verify(ctx, next(nil), v, fw); e != nil {
+		merged.Keys, merged.Identity = append(merged.Keys, e.Keys...), e.Identity
+	}
+	if resp.NewIdentity != nil {
+		if e := m.verify(ctx, next(resp.NewIdentity), v, fw); e != nil {
+			merged.Keys = append(merged.Keys, e.Keys...)
+		}
+	}
+	if len(merged.Keys) > 0 {
+		resp.Private = withMemo(resp.Private, merged)
 	}
 }
 

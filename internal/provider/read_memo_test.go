@@ -28,7 +28,10 @@ type memoEnv struct {
 	memo, plain  tfprotov6.ProviderServer
 	schema       *tfprotov6.Schema
 	cliVersion   string
-	withIdentity bool // the CLI stores and sends identities (Terraform 1.12+, OpenTofu)
+	withIdentity bool // the CLI stores identities and sends them in ReadResource
+	// plannedIdentity: the CLI sends the planned identity in
+	// ApplyResourceChange (Terraform 1.12+; OpenTofu 1.12 does not).
+	plannedIdentity bool
 }
 
 // stored is what the CLI keeps of a contact between operations.
@@ -38,8 +41,8 @@ type stored struct {
 	identity *tfprotov6.ResourceIdentityData
 }
 
-// forEachMemoVariant runs f for both emulator read modes and for a CLI
-// with and without resource identities.
+// forEachMemoVariant runs f for both emulator read modes and for the ways
+// CLIs handle resource identities.
 func forEachMemoVariant(t *testing.T, f func(t *testing.T, e *memoEnv)) {
 	for _, mode := range []struct {
 		name  string
@@ -50,10 +53,14 @@ func forEachMemoVariant(t *testing.T, f func(t *testing.T, e *memoEnv)) {
 		{"verified+sorted", emulator.ReadVerified, emulator.MessageTypesSorted},
 	} {
 		for _, cli := range []struct {
-			version  string
-			identity bool
-		}{{"1.5.7", false}, {"1.12.6", true}} {
-			t.Run(mode.name+"/cli="+cli.version, func(t *testing.T) {
+			name, version     string
+			identity, planned bool
+		}{
+			{"terraform-1.5", "1.5.7", false, false},
+			{"terraform-1.12", "1.12.2", true, true},
+			{"opentofu-1.12", "1.12.6", true, false},
+		} {
+			t.Run(mode.name+"/"+cli.name, func(t *testing.T) {
 				t.Parallel()
 				emu := emulator.NewServer(t, emulator.WithSettings(func(s *emulator.Settings) {
 					s.ReadMode, s.MessageTypesOrder = mode.read, mode.order
@@ -70,7 +77,7 @@ func forEachMemoVariant(t *testing.T, f func(t *testing.T, e *memoEnv)) {
 					t.Fatal("the provider does not memoise reads (no build ID in the test binary?)")
 				}
 				e := &memoEnv{emu: emu, api: api, memo: server, plain: provider.WithoutReadMemo(server),
-					cliVersion: cli.version, withIdentity: cli.identity}
+					cliVersion: cli.version, withIdentity: cli.identity, plannedIdentity: cli.planned}
 				e.schema = configureProtocolServer(t, server, emu, cli.version)
 				f(t, e)
 			})
@@ -115,7 +122,7 @@ func (e *memoEnv) create(t *testing.T, name string) stored {
 		TypeName: benchContactType, PriorState: prior, PlannedState: plan.PlannedState, Config: config,
 		PlannedPrivate: plan.PlannedPrivate,
 	}
-	if e.withIdentity {
+	if e.plannedIdentity {
 		req.PlannedIdentity = plan.PlannedIdentity
 	}
 	resp, err := e.memo.ApplyResourceChange(ctx, req)
