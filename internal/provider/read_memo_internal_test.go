@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -117,5 +118,17 @@ func TestReadBuildID(t *testing.T) {
 	}
 	if id := readBuildID("read_memo.go"); id != "" {
 		t.Errorf("build ID of a source file: %q, want none", id)
+	}
+	// Mach-O and PE executables carry it at the start of their text, within
+	// the first 32 KiB (4096 and 1536 bytes in for Go 1.26's darwin/arm64 and
+	// windows/amd64 builds of a small program).
+	raw := make([]byte, 4096, 8192)
+	raw = append(raw, "\xff Go build ID: \"abc/def/ghi/jkl\"\n \xff"...)
+	path := filepath.Join(t.TempDir(), "provider.exe")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if id := readBuildID(path); id != "abc/def/ghi/jkl" {
+		t.Errorf("build ID of a non-ELF executable: %q, want abc/def/ghi/jkl", id)
 	}
 }
