@@ -30,7 +30,7 @@ import (
 // tf6server.Serve and for acceptance tests.
 func NewProtocol6(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		p := New(version)().(*resourceDirectoryProvider)
+		p := newProvider(version)
 		next := providerserver.NewProtocol6(p)()
 		fw, ok := next.(frameworkServer)
 		if !ok {

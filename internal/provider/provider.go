@@ -63,9 +63,11 @@ func (p *resourceDirectoryProvider) configuredClient() *rdapi.Client {
 // New returns a constructor for the provider, reporting version (set at
 // release time) to Terraform and in the API client's User-Agent.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &resourceDirectoryProvider{version: version, env: osCredentialEnv()}
-	}
+	return func() provider.Provider { return newProvider(version) }
+}
+
+func newProvider(version string) *resourceDirectoryProvider {
+	return &resourceDirectoryProvider{version: version, env: osCredentialEnv()}
 }
 
 // providerModel maps the provider schema.
