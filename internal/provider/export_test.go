@@ -22,3 +22,7 @@ func WithoutReadMemo(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	}
 	return &protocolServer{frameworkServer: ps.frameworkServer}
 }
+
+// EmulatorVariants are the variants of the emulator's undocumented
+// behaviours the acceptance tests run under (forEachReadMode).
+var EmulatorVariants = emulatorVariants

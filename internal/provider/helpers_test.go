@@ -101,23 +101,32 @@ func forEachReadMode(t *testing.T, f func(t *testing.T, env *testEnv), opts ...e
 		t.Run("real", func(t *testing.T) { f(t, newTestEnv(t, opts...)) })
 		return
 	}
-	for _, v := range []struct {
-		name  string
-		mode  emulator.ReadMode
-		order emulator.MessageTypesOrder
-	}{
-		{"submitted", emulator.ReadSubmitted, emulator.MessageTypesSubmitted},
-		{"verified+sorted", emulator.ReadVerified, emulator.MessageTypesSorted},
-	} {
-		t.Run(v.name, func(t *testing.T) {
+	for _, v := range emulatorVariants {
+		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel() // each variant has its own emulator
-			env := newTestEnv(t, append(slices.Clone(opts), emulator.WithSettings(func(cfg *emulator.Settings) {
-				cfg.ReadMode, cfg.MessageTypesOrder = v.mode, v.order
-			}))...)
-			env.mode = v.mode
+			env := newTestEnv(t, append(slices.Clone(opts), v.Option())...)
+			env.mode = v.Mode
 			f(t, env)
 		})
 	}
+}
+
+// emulatorVariant is one variant of the emulator's undocumented behaviours.
+type emulatorVariant struct {
+	Name  string
+	Mode  emulator.ReadMode
+	Order emulator.MessageTypesOrder
+}
+
+// Option selects the variant's behaviours.
+func (v emulatorVariant) Option() emulator.Option {
+	return emulator.WithSettings(func(cfg *emulator.Settings) { cfg.ReadMode, cfg.MessageTypesOrder = v.Mode, v.Order })
+}
+
+// emulatorVariants are the variants forEachReadMode runs.
+var emulatorVariants = []emulatorVariant{
+	{"submitted", emulator.ReadSubmitted, emulator.MessageTypesSubmitted},
+	{"verified+sorted", emulator.ReadVerified, emulator.MessageTypesSorted},
 }
 
 // emulated returns the emulator, failing the test when there is none: use

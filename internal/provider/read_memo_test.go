@@ -44,14 +44,7 @@ type stored struct {
 // forEachMemoVariant runs f for both emulator read modes and for the ways
 // CLIs handle resource identities.
 func forEachMemoVariant(t *testing.T, f func(t *testing.T, e *memoEnv)) {
-	for _, mode := range []struct {
-		name  string
-		read  emulator.ReadMode
-		order emulator.MessageTypesOrder
-	}{
-		{"submitted", emulator.ReadSubmitted, emulator.MessageTypesSubmitted},
-		{"verified+sorted", emulator.ReadVerified, emulator.MessageTypesSorted},
-	} {
+	for _, mode := range provider.EmulatorVariants {
 		for _, cli := range []struct {
 			name, version     string
 			identity, planned bool
@@ -60,11 +53,9 @@ func forEachMemoVariant(t *testing.T, f func(t *testing.T, e *memoEnv)) {
 			{"terraform-1.12", "1.12.2", true, true},
 			{"opentofu-1.12", "1.12.6", true, false},
 		} {
-			t.Run(mode.name+"/"+cli.name, func(t *testing.T) {
+			t.Run(mode.Name+"/"+cli.name, func(t *testing.T) {
 				t.Parallel()
-				emu := emulator.NewServer(t, emulator.WithSettings(func(s *emulator.Settings) {
-					s.ReadMode, s.MessageTypesOrder = mode.read, mode.order
-				}))
+				emu := emulator.NewServer(t, mode.Option())
 				api, err := rdapi.New(rdapi.Options{
 					Endpoint:    emu.URL,
 					Credentials: rdapi.StaticCredentials(emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret, ""),
