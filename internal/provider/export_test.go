@@ -3,10 +3,10 @@ package provider
 import "github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 // ReadMemoServed returns how many reads s answered from the read memo, -1
-// when s does not memoise reads.
+// when s does not memoise reads (no build ID to identify the code by).
 func ReadMemoServed(s tfprotov6.ProviderServer) int64 {
 	ps, ok := s.(*protocolServer)
-	if !ok || ps.memo == nil {
+	if !ok || ps.memo == nil || ps.memo.fingerprint() == "" {
 		return -1
 	}
 	return ps.memo.served.Load()

@@ -55,12 +55,9 @@ func TestGuidance_destroyWarnsOfUnmanagedBindings(t *testing.T) {
 			"id":                                   tftypes.NewValue(tftypes.String, out.ContactID),
 			"retain_contact_in_members_on_destroy": tftypes.NewValue(tftypes.Bool, true),
 		})
-		null, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), nil))
-		if err != nil {
-			t.Fatal(err)
-		}
+		null := protoNull(t, schema)
 		resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
-			TypeName: benchContactType, PriorState: prior, PlannedState: &null, Config: &null,
+			TypeName: benchContactType, PriorState: prior, PlannedState: null, Config: null,
 		})
 		if err != nil {
 			t.Fatal(err)

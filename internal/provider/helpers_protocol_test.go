@@ -75,6 +75,20 @@ func protoDynamicValue(tb testing.TB, schema *tfprotov6.Schema, set map[string]t
 	return &dv
 }
 
+// protoNull is the null value of schema's object (the prior state of a
+// create, the planned state of a destroy).
+func protoNull(t *testing.T, schema *tfprotov6.Schema) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+// contactIdentityType is the type of the message contact's identity.
+var contactIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+
 // failOnErrorDiags fails the test on any error diagnostic.
 func failOnErrorDiags(tb testing.TB, what string, diags []*tfprotov6.Diagnostic) {
 	tb.Helper()
@@ -241,7 +255,7 @@ func identityID(t *testing.T, r tfprotov6.ListResourceResult) string {
 	if r.Identity == nil || r.Identity.IdentityData == nil {
 		t.Fatalf("result %q has no identity (diagnostics %s)", r.DisplayName, diagText(r.Diagnostics))
 	}
-	v, err := r.Identity.IdentityData.Unmarshal(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}})
+	v, err := r.Identity.IdentityData.Unmarshal(contactIdentityType)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ type frameworkServer interface {
 // (read_memo.go).
 type protocolServer struct {
 	frameworkServer
-	// memo is nil when reads are not memoised.
+	// memo is nil in a server that never memoises (tests compare with one).
 	memo *readMemo
 }
 

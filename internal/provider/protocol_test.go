@@ -39,7 +39,6 @@ func TestMessageContactResource_readWithoutIdentity(t *testing.T) {
 	}
 	server := provider.NewProtocol6("test")()
 	schema := configureProtocolServer(t, server, emu, "1.5.7")
-	identityType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
 	for _, tt := range []struct {
 		name    string
@@ -71,7 +70,7 @@ func TestMessageContactResource_readWithoutIdentity(t *testing.T) {
 			if resp.NewIdentity == nil {
 				t.Fatal("ReadResource returned no identity")
 			}
-			ident, err := resp.NewIdentity.IdentityData.Unmarshal(identityType)
+			ident, err := resp.NewIdentity.IdentityData.Unmarshal(contactIdentityType)
 			if err != nil {
 				t.Fatalf("decoding the new identity: %v", err)
 			}

@@ -99,8 +99,10 @@ func (e *memoEntry) matches(m *readMemo, in *memoInputs, v *rdapi.Contact) bool 
 // readMemo memoises the reads of one resource type.
 type readMemo struct {
 	typeName string
-	// fingerprint identifies the provider's code: version and build ID.
-	fingerprint string
+	// fingerprint identifies the provider's code: version and build ID;
+	// "" (never memoise) for an executable without a build ID. It is read
+	// on the first read of a contact, not at start-up.
+	fingerprint func() string
 	// client returns the configured API client, nil before ConfigureProvider.
 	client func() *rdapi.Client
 	// stateType returns the resource's state type, from the schema.
@@ -109,22 +111,22 @@ type readMemo struct {
 	served atomic.Int64
 }
 
-// newReadMemo returns the memo of the contact resource's reads, or nil
-// when the executable has no build ID to identify the code by.
+// newReadMemo returns the memo of the contact resource's reads.
 func newReadMemo(version string, p *resourceDirectoryProvider, schema func(context.Context) (*tfprotov6.GetProviderSchemaResponse, error)) *readMemo {
-	id := executableBuildID()
-	if id == "" {
-		return nil
-	}
 	var (
 		once sync.Once
 		typ  tftypes.Type
 		err  error
 	)
 	return &readMemo{
-		typeName:    contactType,
-		fingerprint: version + "\x00" + id,
-		client:      p.configuredClient,
+		typeName: contactType,
+		fingerprint: sync.OnceValue(func() string {
+			if id := executableBuildID(); id != "" {
+				return version + "\x00" + id
+			}
+			return ""
+		}),
+		client: p.configuredClient,
 		stateType: func(ctx context.Context) (tftypes.Type, error) {
 			once.Do(func() {
 				var resp *tfprotov6.GetProviderSchemaResponse
@@ -146,7 +148,7 @@ func newReadMemo(version string, p *resourceDirectoryProvider, schema func(conte
 
 // covers reports whether reads of typeName are memoised.
 func (m *readMemo) covers(typeName string) bool {
-	return m != nil && typeName == m.typeName && m.client() != nil
+	return m != nil && typeName == m.typeName && m.client() != nil && m.fingerprint() != ""
 }
 
 // memoInputs is what a read's key is made of, decoded from its request.
@@ -233,15 +235,21 @@ func readTimeout(v tftypes.Value) (time.Duration, bool) {
 func (m *readMemo) key(in *memoInputs, v *rdapi.Contact, identityOut []byte) []byte {
 	h := sha256.New()
 	for _, field := range [][]byte{
-		[]byte(readMemoVersion), []byte(m.fingerprint), []byte(m.typeName),
+		[]byte(readMemoVersion), []byte(m.fingerprint()), []byte(m.typeName),
 		in.state, in.identity, in.private, in.meta, contactReadInputs(v), identityOut,
 	} {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(field)))
-		h.Write(n[:])
+		writeLen(h, len(field))
 		h.Write(field)
 	}
 	return h.Sum(nil)
+}
+
+// writeLen writes n as the 8-byte prefix of a field of that length, so
+// that consecutive fields cannot run into each other.
+func writeLen(w io.Writer, n int) {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(n))
+	_, _ = w.Write(b[:])
 }
 
 // framework is the framework's ReadResource.
@@ -278,7 +286,7 @@ func (m *readMemo) read(ctx context.Context, req *tfprotov6.ReadResourceRequest,
 		resp.Private = withMemo(resp.Private, entry)
 		return resp, nil
 	}
-	if ok := settled(resp.Diagnostics) && resp.Deferred == nil && lookup.used && lookup.err == nil; ok {
+	if settled(resp.Diagnostics) && resp.Deferred == nil && lookup.used && lookup.err == nil {
 		// The read changed something (drift, or a state written by an
 		// older version): memoise its result if reading that changes
 		// nothing, so that the apply -refresh-only that keeps it keeps the
@@ -473,9 +481,7 @@ func canonical(v tftypes.Value) []byte {
 
 func writeCanonical(buf *bytes.Buffer, v tftypes.Value) {
 	writeString := func(s string) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-		buf.Write(n[:])
+		writeLen(buf, len(s))
 		buf.WriteString(s)
 	}
 	switch {

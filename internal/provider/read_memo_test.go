@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -231,21 +233,12 @@ func (e *memoEnv) attr(t *testing.T, s stored, name string) string {
 	return out
 }
 
-func protoNull(t *testing.T, schema *tfprotov6.Schema) *tfprotov6.DynamicValue {
-	t.Helper()
-	dv, err := tfprotov6.NewDynamicValue(schema.ValueType(), tftypes.NewValue(schema.ValueType(), nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
-}
-
 func identityOf(t *testing.T, ri *tfprotov6.ResourceIdentityData) string {
 	t.Helper()
 	if ri == nil || ri.IdentityData == nil {
 		return "<none>"
 	}
-	v, err := ri.IdentityData.Unmarshal(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}})
+	v, err := ri.IdentityData.Unmarshal(contactIdentityType)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,18 +256,10 @@ func privateWithout(t *testing.T, b []byte) string {
 	}
 	delete(m, "read_memo")
 	out := ""
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out += fmt.Sprintf("%s=%s;", k, m[k])
 	}
 	return out
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	return sorted(keys...)
 }
 
 // TestReadMemo_servesUnchangedReads: after an apply, the next operation's

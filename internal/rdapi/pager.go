@@ -96,6 +96,7 @@ func paginate[R any, T any](ctx context.Context, c *Client, action string, base 
 					return
 				}
 			}
+			// A server may cap PageSize below what was asked; page with its size.
 			eff := size
 			if info.PageSize > 0 && info.PageSize < size {
 				eff = info.PageSize
