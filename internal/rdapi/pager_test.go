@@ -19,8 +19,9 @@ func TestListMessageContacts_paging(t *testing.T) {
 		lie       func(int, map[string]any)
 		wantIDs   int
 		wantCalls int32
-		// wantCallsAhead is the requests with 4 pages fetched ahead, when
-		// they differ from wantCalls.
+		// wantCallsAhead is, when it differs from wantCalls, the most
+		// requests with 4 pages fetched ahead: pages ahead of where the list
+		// ends are cancelled, and may or may not have been sent by then.
 		wantCallsAhead int32
 		wantErr        string
 	}{
@@ -81,12 +82,12 @@ func TestListMessageContacts_paging(t *testing.T) {
 						t.Fatalf("contact %d is %s after %s: out of order or repeated", i, ids[i], ids[i-1])
 					}
 				}
-				want := tt.wantCalls
+				lo, hi := tt.wantCalls, tt.wantCalls
 				if ahead > 0 && tt.wantCallsAhead > 0 {
-					want = tt.wantCallsAhead
+					hi = tt.wantCallsAhead
 				}
-				if calls.Load() != want {
-					t.Errorf("%d requests, want %d", calls.Load(), want)
+				if n := calls.Load(); n < lo || n > hi {
+					t.Errorf("%d requests, want %d to %d", n, lo, hi)
 				}
 			})
 		}
