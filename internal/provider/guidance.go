@@ -64,15 +64,20 @@ func addUnmanagedBindingsWarning(diags *diag.Diagnostics, id string, members []s
 
 var _ resource.ResourceWithModifyPlan = (*messageContactBindingResource)(nil)
 
-// ModifyPlan refuses, at plan time, a binding to a contact that does not
-// exist (deleted outside Terraform, or a mistyped literal ID): the create
-// could only fail at apply time. A contact_id not known yet (a contact
-// created in the same apply) is not checked.
+// ModifyPlan refuses, at plan time, a binding to a member that is not in
+// the resource directory, or to a contact that does not exist (deleted
+// outside Terraform, or a mistyped literal ID): the create could only fail
+// at apply time. An ID not known yet (created in the same apply) is not
+// checked.
 func (r *messageContactBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
-	var contactID types.String
+	var contactID, memberID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("member_id"), &memberID)...)
+	if !resp.Diagnostics.HasError() && !memberID.IsUnknown() && !memberID.IsNull() {
+		checkMembersInTree(ctx, r.client, path.Root("member_id"), []string{memberID.ValueString()}, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("contact_id"), &contactID)...)
 	if resp.Diagnostics.HasError() || contactID.IsUnknown() || contactID.IsNull() {
 		return

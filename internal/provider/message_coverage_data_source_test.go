@@ -1,0 +1,252 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
+)
+
+const (
+	coverageAll  = "data.resourcedirectory_message_coverage.all"
+	coverageProd = "data.resourcedirectory_message_coverage.production"
+	directoryDS  = "data.resourcedirectory_directory.this"
+)
+
+// coverageHCL checks FaultMessage and SecurityMessage over the whole
+// directory (with a check block that warns) and FaultMessage over
+// Production (with a postcondition that fails the plan).
+const coverageHCL = `
+data "resourcedirectory_directory" "this" {}
+
+data "resourcedirectory_message_coverage" "all" {
+  message_types = ["FaultMessage", "SecurityMessage"]
+}
+
+data "resourcedirectory_message_coverage" "production" {
+  folder_id     = data.resourcedirectory_directory.this.folders["Production"].id
+  message_types = ["FaultMessage"]
+
+  lifecycle {
+    postcondition {
+      condition     = self.covered
+      error_message = "Production has accounts without a verified FaultMessage contact:\n${join("\n", self.gap_messages)}"
+    }
+  }
+}
+
+check "coverage" {
+  assert {
+    condition     = data.resourcedirectory_message_coverage.all.covered
+    error_message = "Message coverage gaps:\n${join("\n", data.resourcedirectory_message_coverage.all.gap_messages)}"
+  }
+}
+`
+
+// addCoverageContact creates a contact out of band, binds it to member and,
+// with verify, completes its verification.
+func (e *testEnv) addCoverageContact(name string, types []string, member string, verify bool) string {
+	e.t.Helper()
+	ctx := context.Background()
+	email := strings.ToLower(name) + "@example.com"
+	out, err := e.client.AddMessageContact(ctx, rdapi.AddMessageContactInput{
+		Name: name, EmailAddress: email, Title: "Other", MessageTypes: types,
+	})
+	if err != nil {
+		e.t.Fatalf("adding contact %s: %v", name, err)
+	}
+	if err := e.client.AssociateMembers(ctx, out.ContactID, []string{member}); err != nil {
+		e.t.Fatalf("binding contact %s: %v", name, err)
+	}
+	if verify {
+		if err := e.emulated().Verify(out.ContactID, email); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return out.ContactID
+}
+
+// expectCheckFailed is a state check: the check block named failed, and its
+// message says each of want.
+type expectCheckFailed struct {
+	name string
+	want []string
+}
+
+func (c expectCheckFailed) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil {
+		resp.Error = fmt.Errorf("no state")
+		return
+	}
+	for _, r := range req.State.Checks {
+		if r.Address.ToDisplay != "check."+c.name {
+			continue
+		}
+		if r.Status != tfjson.CheckStatusFail {
+			resp.Error = fmt.Errorf("check %s is %s, want fail", c.name, r.Status)
+			return
+		}
+		var msgs []string
+		for _, in := range r.Instances {
+			for _, p := range in.Problems {
+				msgs = append(msgs, p.Message)
+			}
+		}
+		all := strings.Join(msgs, "\n")
+		for _, w := range c.want {
+			if !strings.Contains(all, w) {
+				resp.Error = fmt.Errorf("check %s's message lacks %q:\n%s", c.name, w, all)
+				return
+			}
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("the state records no result of check %s", c.name)
+}
+
+func gapCheck(account, messageType, reason string, unverified ...string) knownvalue.Check {
+	names := make([]knownvalue.Check, len(unverified))
+	for i, n := range unverified {
+		names[i] = knownvalue.StringExact(n)
+	}
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+		"account_id":          knownvalue.StringExact(account),
+		"message_type":        knownvalue.StringExact(messageType),
+		"reason":              knownvalue.StringExact(reason),
+		"unverified_contacts": knownvalue.ListExact(names),
+	})
+}
+
+func deliveryCheck(messageType, contact, boundTo, boundToID string, verified bool) knownvalue.Check {
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+		"message_type": knownvalue.StringExact(messageType),
+		"contact_name": knownvalue.StringExact(contact),
+		"bound_to":     knownvalue.StringExact(boundTo),
+		"bound_to_id":  knownvalue.StringExact(boundToID),
+		"verified":     knownvalue.Bool(verified),
+	})
+}
+
+func accountIDs(ids ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+	}
+	return knownvalue.ListExact(checks)
+}
+
+// TestMessageCoverage: contacts bound to the directory, a folder and an
+// account, verified and not, in the emulator's nested tree; an account that
+// joins a covered folder is covered on the next plan, one moved out of it
+// shows in gaps, the check block fails (a warning) naming the gaps, and the
+// postcondition fails the plan naming them. Under batched and unbatched
+// reads.
+func TestMessageCoverage(t *testing.T) {
+	for _, batched := range []bool{true, false} {
+		t.Run(fmt.Sprintf("batch_reads=%v", batched), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t)
+			env.requireEmulator("changes the directory's tree out of band")
+			env.addCoverageContact("Sec", []string{"SecurityMessage", "AccountExpenses"}, testRootID, true)
+			prod := env.addCoverageContact("Prod", []string{"FaultMessage"}, testProdFolderID, true)
+			env.addCoverageContact("DbOwner", []string{"FaultMessage"}, "1500000000000003", false)
+			env.addCoverageContact("Dev", []string{"FaultMessage"}, testDevFolderID, false)
+			config := env.providerHCL(fmt.Sprintf("batch_reads = %v", batched)) + coverageHCL
+			const newcomer = "1500000000000077"
+
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							expectString(directoryDS, "id", testRootID),
+							expectString(directoryDS, "root_folder_id", "r-k3Ux9d"),
+							statecheck.ExpectKnownValue(directoryDS, tfjsonpath.New("folders").AtMapKey("Production/Databases"),
+								knownvalue.ObjectExact(map[string]knownvalue.Check{
+									"id": knownvalue.StringExact("fd-ProdDb8Kc"), "name": knownvalue.StringExact("Databases"),
+									"path": knownvalue.StringExact("Production/Databases"), "parent_id": knownvalue.StringExact(testProdFolderID),
+								})),
+							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("covered"), knownvalue.Bool(false)),
+							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("gaps"), knownvalue.ListExact([]knownvalue.Check{
+								gapCheck("1500000000000001", "FaultMessage", "no_contact"),
+								gapCheck("1500000000000004", "FaultMessage", "only_unverified", "Dev"),
+								gapCheck("1500000000000005", "FaultMessage", "no_contact"),
+							})),
+							// prod-db: FaultMessage from its own unverified contact and from Production's
+							// verified one, SecurityMessage from the directory's.
+							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("accounts").AtSliceIndex(2).AtMapKey("deliveries"),
+								knownvalue.ListExact([]knownvalue.Check{
+									deliveryCheck("FaultMessage", "DbOwner", "account", "1500000000000003", false),
+									deliveryCheck("FaultMessage", "Prod", "folder", testProdFolderID, true),
+									deliveryCheck("SecurityMessage", "Sec", "directory", testRootID, true),
+								})),
+							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("covered"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("accounts"), accountIDs("1500000000000002", "1500000000000003")),
+							expectCheckFailed{"coverage", []string{
+								"1500000000000005 (security-audit, Security): FaultMessage (no contact)",
+								"1500000000000004 (dev-sandbox, Development): FaultMessage (only unverified: Dev)",
+							}},
+						},
+					},
+					{
+						// A member account joins Production/Databases: covered on the next plan.
+						PreConfig: func() {
+							if err := env.emulated().AddAccount(emulator.Account{ID: newcomer, Name: "newcomer", FolderID: "fd-ProdDb8Kc"}); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("covered"), knownvalue.Bool(true)),
+							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("accounts"),
+								accountIDs("1500000000000002", "1500000000000003", newcomer)),
+							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("accounts").AtSliceIndex(2).AtMapKey("deliveries"),
+								knownvalue.ListExact([]knownvalue.Check{deliveryCheck("FaultMessage", "Prod", "folder", testProdFolderID, true)})),
+						},
+					},
+					{
+						// Moved out of Production into Security, it loses Production's contact.
+						PreConfig: func() {
+							if err := env.emulated().MoveAccount(newcomer, "fd-Sec6Tr1Hy"); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("accounts"), accountIDs("1500000000000002", "1500000000000003")),
+							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("gaps"), knownvalue.ListExact([]knownvalue.Check{
+								gapCheck("1500000000000001", "FaultMessage", "no_contact"),
+								gapCheck("1500000000000004", "FaultMessage", "only_unverified", "Dev"),
+								gapCheck("1500000000000005", "FaultMessage", "no_contact"),
+								gapCheck(newcomer, "FaultMessage", "no_contact"),
+							})),
+							expectCheckFailed{"coverage", []string{newcomer + " (newcomer, Security): FaultMessage (no contact)"}},
+						},
+					},
+					{
+						// Production's contact changes its address: Verifying until the new one
+						// is verified, it no longer counts, and the postcondition fails the plan.
+						PreConfig: env.outOfBand("changing Prod's email", func(ctx context.Context, c *rdapi.Client) error {
+							email := "prod.new@example.com"
+							return c.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: prod, EmailAddress: &email})
+						}),
+						Config: config,
+						ExpectError: regexp.MustCompile(`(?s)Production has accounts without a verified FaultMessage contact.*` +
+							diagText("1500000000000002 (prod-app, Production): FaultMessage (only unverified: Prod)").String()),
+					},
+				},
+			})
+		})
+	}
+}
