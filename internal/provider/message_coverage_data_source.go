@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -31,43 +32,13 @@ type messageCoverageDataSource struct {
 	client *rdapi.Client
 }
 
+// messageCoverageModel holds the data source's arguments; the state is
+// built by coverageState.
 type messageCoverageModel struct {
 	MessageTypes      types.Set      `tfsdk:"message_types"`
 	FolderID          types.String   `tfsdk:"folder_id"`
 	ExcludeAccountIDs types.Set      `tfsdk:"exclude_account_ids"`
-	DirectoryID       types.String   `tfsdk:"directory_id"`
-	Covered           types.Bool     `tfsdk:"covered"`
-	Accounts          []coveredModel `tfsdk:"accounts"`
-	Gaps              []gapModel     `tfsdk:"gaps"`
-	GapMessages       []string       `tfsdk:"gap_messages"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-}
-
-type coveredModel struct {
-	ID         string          `tfsdk:"id"`
-	Name       string          `tfsdk:"name"`
-	FolderID   string          `tfsdk:"folder_id"`
-	FolderPath string          `tfsdk:"folder_path"`
-	Deliveries []deliveryModel `tfsdk:"deliveries"`
-}
-
-type deliveryModel struct {
-	MessageType string `tfsdk:"message_type"`
-	ContactID   string `tfsdk:"contact_id"`
-	ContactName string `tfsdk:"contact_name"`
-	BoundTo     string `tfsdk:"bound_to"`
-	BoundToID   string `tfsdk:"bound_to_id"`
-	Status      string `tfsdk:"status"`
-	Verified    bool   `tfsdk:"verified"`
-}
-
-type gapModel struct {
-	AccountID          string   `tfsdk:"account_id"`
-	AccountName        string   `tfsdk:"account_name"`
-	FolderPath         string   `tfsdk:"folder_path"`
-	MessageType        string   `tfsdk:"message_type"`
-	Reason             string   `tfsdk:"reason"`
-	UnverifiedContacts []string `tfsdk:"unverified_contacts"`
 }
 
 var (
@@ -183,7 +154,10 @@ func (d *messageCoverageDataSource) Configure(_ context.Context, req datasource.
 
 func (d *messageCoverageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data messageCoverageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	for name, dst := range map[string]any{"message_types": &data.MessageTypes, "folder_id": &data.FolderID,
+		"exclude_account_ids": &data.ExcludeAccountIDs, "timeouts": &data.Timeouts} {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), dst)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -223,26 +197,74 @@ func (d *messageCoverageDataSource) Read(ctx context.Context, req datasource.Rea
 
 	accounts, gaps := computeCoverage(tree, contacts, scope)
 	tflog.Debug(ctx, "computed message coverage", map[string]any{"accounts": len(accounts), "gaps": len(gaps)})
-	data.DirectoryID = types.StringValue(tree.DirectoryID)
-	data.Covered = types.BoolValue(len(gaps) == 0)
-	data.Accounts = make([]coveredModel, 0, len(accounts))
+	raw, err := coverageState(ctx, req.Config.Raw, resp.State.Schema.Type().TerraformType(ctx), tree.DirectoryID, accounts, gaps)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Record the Message Coverage", fmt.Sprintf("%s. This is a bug in the provider.", err))
+		return
+	}
+	resp.State.Raw = raw
+}
+
+// coverageState builds the data source's state value directly: with a
+// thousand accounts the coverage holds tens of thousands of values, which
+// the framework's reflection (State.Set) takes seconds to convert. The
+// arguments are copied from config.
+func coverageState(_ context.Context, config tftypes.Value, typ tftypes.Type, directoryID string, accounts []accountCoverage, gaps []coverageGap) (tftypes.Value, error) {
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("the schema's type is %s, not an object", typ)
+	}
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return tftypes.Value{}, fmt.Errorf("reading the configuration: %w", err)
+	}
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	listOf := func(name string) tftypes.List { return obj.AttributeTypes[name].(tftypes.List) }
+
+	accountsType := listOf("accounts")
+	accountType := accountsType.ElementType.(tftypes.Object)
+	deliveriesType := accountType.AttributeTypes["deliveries"].(tftypes.List)
+	deliveryType := deliveriesType.ElementType.(tftypes.Object)
+	accountValues := make([]tftypes.Value, 0, len(accounts))
 	for _, a := range accounts {
-		m := coveredModel{ID: a.Account.ID, Name: a.Account.DisplayName, FolderID: a.Account.FolderID,
-			FolderPath: a.FolderPath, Deliveries: make([]deliveryModel, 0, len(a.Deliveries))}
-		for _, dl := range a.Deliveries {
-			m.Deliveries = append(m.Deliveries, deliveryModel{MessageType: dl.MessageType, ContactID: dl.ContactID,
-				ContactName: dl.ContactName, BoundTo: dl.Via, BoundToID: dl.ViaID, Status: dl.Status, Verified: dl.Verified})
+		ds := make([]tftypes.Value, 0, len(a.Deliveries))
+		for _, d := range a.Deliveries {
+			ds = append(ds, tftypes.NewValue(deliveryType, map[string]tftypes.Value{
+				"message_type": str(d.MessageType), "contact_id": str(d.ContactID), "contact_name": str(d.ContactName),
+				"bound_to": str(d.Via), "bound_to_id": str(d.ViaID), "status": str(d.Status),
+				"verified": tftypes.NewValue(tftypes.Bool, d.Verified),
+			}))
 		}
-		data.Accounts = append(data.Accounts, m)
+		accountValues = append(accountValues, tftypes.NewValue(accountType, map[string]tftypes.Value{
+			"id": str(a.Account.ID), "name": str(a.Account.DisplayName), "folder_id": str(a.Account.FolderID),
+			"folder_path": str(a.FolderPath), "deliveries": tftypes.NewValue(deliveriesType, ds),
+		}))
 	}
-	data.Gaps = make([]gapModel, 0, len(gaps))
-	data.GapMessages = make([]string, 0, len(gaps))
+
+	gapsType := listOf("gaps")
+	gapType := gapsType.ElementType.(tftypes.Object)
+	namesType := gapType.AttributeTypes["unverified_contacts"]
+	messagesType := listOf("gap_messages")
+	gapValues := make([]tftypes.Value, 0, len(gaps))
+	messages := make([]tftypes.Value, 0, len(gaps))
 	for _, g := range gaps {
-		data.Gaps = append(data.Gaps, gapModel{AccountID: g.AccountID, AccountName: g.AccountName, FolderPath: g.FolderPath,
-			MessageType: g.MessageType, Reason: g.Reason, UnverifiedContacts: append([]string{}, g.Unverified...)})
-		data.GapMessages = append(data.GapMessages, g.String())
+		names := make([]tftypes.Value, len(g.Unverified))
+		for i, n := range g.Unverified {
+			names[i] = str(n)
+		}
+		gapValues = append(gapValues, tftypes.NewValue(gapType, map[string]tftypes.Value{
+			"account_id": str(g.AccountID), "account_name": str(g.AccountName), "folder_path": str(g.FolderPath),
+			"message_type": str(g.MessageType), "reason": str(g.Reason), "unverified_contacts": tftypes.NewValue(namesType, names),
+		}))
+		messages = append(messages, str(g.String()))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+
+	attrs["directory_id"] = str(directoryID)
+	attrs["covered"] = tftypes.NewValue(tftypes.Bool, len(gaps) == 0)
+	attrs["accounts"] = tftypes.NewValue(accountsType, accountValues)
+	attrs["gaps"] = tftypes.NewValue(gapsType, gapValues)
+	attrs["gap_messages"] = tftypes.NewValue(messagesType, messages)
+	return tftypes.NewValue(obj, attrs), nil
 }
 
 // allContacts lists every contact once: from the operation's snapshot with

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -246,6 +248,91 @@ func TestMessageCoverage(t *testing.T) {
 							diagText("1500000000000002 (prod-app, Production): FaultMessage (only unverified: Prod)").String()),
 					},
 				},
+			})
+		})
+	}
+}
+
+// TestMessageCoverage_largeTreeCallCount: the coverage of 1,000 accounts in
+// 40 folders and 500 contacts costs the tree's pages and the contacts'
+// pages, with or without batched reads: no call per account or contact.
+func TestMessageCoverage_largeTreeCallCount(t *testing.T) {
+	const folders, accounts, contacts = 40, 1000, 500
+	for _, batched := range []bool{true, false} {
+		t.Run(fmt.Sprintf("batch_reads=%v", batched), func(t *testing.T) {
+			t.Parallel()
+			dir := emulator.GeneratedDirectory(folders, accounts)
+			env := newTestEnv(t, emulator.WithDirectory(dir), emulator.WithSettings(func(s *emulator.Settings) { s.RateLimit = 0 }))
+			env.requireEmulator("counts API calls")
+			fast, err := rdapi.New(rdapi.Options{Endpoint: env.endpoint, RateLimit: -1,
+				Credentials: rdapi.StaticCredentials(env.accessKey, env.secretKey, "")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			pending := 0
+			for i := range contacts {
+				name := "Contact" + string(rune('a'+i/676)) + string(rune('a'+i/26%26)) + string(rune('a'+i%26))
+				email := fmt.Sprintf("c%d@example.com", i)
+				out, err := fast.AddMessageContact(ctx, rdapi.AddMessageContactInput{Name: name, EmailAddress: email,
+					Title: "Other", MessageTypes: []string{"FaultMessage", "SecurityMessage"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				member := dir.Accounts[i*2%len(dir.Accounts)].ID
+				if i%10 == 0 {
+					member = dir.Folders[i%len(dir.Folders)].ID
+				}
+				if err := fast.AssociateMembers(ctx, out.ContactID, []string{member}); err != nil {
+					t.Fatal(err)
+				}
+				if i%2 == 0 {
+					if err := env.emulated().Verify(out.ContactID, email); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					pending++
+				}
+			}
+			perRead := map[string]int{
+				"GetResourceDirectory": 1,
+				"ListAccounts":         accounts / 100,
+				"ListFoldersForParent": folders + 1, // each folder and the root folder
+				"ListMessageContacts":  contacts / 100,
+			}
+			if batched {
+				// The snapshot reads the pending targets too, by pages.
+				perRead["ListMessageContactVerifications"] = (pending + 99) / 100
+			}
+			// One leaf folder's accounts keep the CLI's work small; the reads
+			// are those of the whole directory all the same.
+			config := env.providerHCL(fmt.Sprintf("batch_reads = %v", batched)) + `
+data "resourcedirectory_message_coverage" "unit" {
+  folder_id = "fd-Gen0000007"
+}
+`
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				Steps: []resource.TestStep{{
+					PreConfig:          env.resetStats,
+					Config:             config,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: false,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{expectCalls{env, func(calls map[string]int) error {
+						reads := calls["GetResourceDirectory"]
+						if reads < 1 || reads > 2 {
+							return fmt.Errorf("the plans read the tree %d times, want 1 per plan (%v)", reads, calls)
+						}
+						want := map[string]int{}
+						for action, n := range perRead {
+							want[action] = n * reads
+						}
+						if diff := cmp.Diff(want, calls); diff != "" {
+							return fmt.Errorf("calls of %d coverage reads (-want +got):\n%s", reads, diff)
+						}
+						return nil
+					}}}},
+				}},
 			})
 		})
 	}
