@@ -26,3 +26,7 @@ func WithoutReadMemo(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 // EmulatorVariants are the variants of the emulator's undocumented
 // behaviours the acceptance tests run under (forEachReadMode).
 var EmulatorVariants = emulatorVariants
+
+// IncumbentContactSchema is the source schema of moves from the alicloud
+// provider.
+var IncumbentContactSchema = incumbentContactSchema
