@@ -43,6 +43,15 @@ type AdminVerify struct {
 	Target    string `json:"target"`
 }
 
+// AdminAccount is the body of the account endpoints: POST
+// /_emulator/accounts (add: account_id, name, folder_id), accounts/move
+// (account_id, folder_id) and accounts/remove (account_id).
+type AdminAccount struct {
+	AccountID string `json:"account_id"`
+	Name      string `json:"name"`
+	FolderID  string `json:"folder_id"`
+}
+
 // AdminError is the body of every admin answer that is not 2xx.
 type AdminError struct {
 	Error string `json:"error"`
@@ -110,6 +119,17 @@ var adminRoutes = map[adminRoute]func(e *Emulator, r *http.Request) (int, any){
 		}
 		return http.StatusOK, c
 	},
+	{http.MethodPost, "accounts"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminAccountChange(r, func(a AdminAccount) error {
+			return e.AddAccount(Account{ID: a.AccountID, Name: a.Name, FolderID: a.FolderID})
+		})
+	},
+	{http.MethodPost, "accounts/move"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminAccountChange(r, func(a AdminAccount) error { return e.MoveAccount(a.AccountID, a.FolderID) })
+	},
+	{http.MethodPost, "accounts/remove"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminAccountChange(r, func(a AdminAccount) error { return e.RemoveAccount(a.AccountID) })
+	},
 	{http.MethodPost, "faults"}: func(e *Emulator, r *http.Request) (int, any) {
 		var f AdminFaults
 		if err := decodeAdmin(r, &f); err != nil {
@@ -152,6 +172,26 @@ func (e *Emulator) adminFault(f AdminFaults) (int, any) {
 		e.FailNext(f.Action, f.Code, f.N)
 	}
 	return http.StatusOK, AdminOK{OK: true}
+}
+
+// adminAccountChange applies one account endpoint's change and answers the
+// directory after it.
+func (e *Emulator) adminAccountChange(r *http.Request, change func(AdminAccount) error) (int, any) {
+	var a AdminAccount
+	if err := decodeAdmin(r, &a); err != nil {
+		return http.StatusBadRequest, AdminError{err.Error()}
+	}
+	if err := change(a); err != nil {
+		status := http.StatusBadRequest
+		switch {
+		case errors.Is(err, ErrNotInDirectory):
+			status = http.StatusNotFound
+		case errors.Is(err, ErrAccountExists):
+			status = http.StatusConflict
+		}
+		return status, AdminError{err.Error()}
+	}
+	return http.StatusOK, e.Directory()
 }
 
 func decodeAdmin(r *http.Request, dst any) error {

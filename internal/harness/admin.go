@@ -96,6 +96,25 @@ func (a *Admin) Verify(ctx context.Context, contactID, target string) (emulator.
 	return call[emulator.Contact](ctx, a, http.MethodPost, "verify", emulator.AdminVerify{ContactID: contactID, Target: target})
 }
 
+// AddAccount adds a member account to the directory, out of band (as
+// someone in the console would), and returns the directory after it.
+func (a *Admin) AddAccount(ctx context.Context, acc emulator.Account) (emulator.Directory, error) {
+	return call[emulator.Directory](ctx, a, http.MethodPost, "accounts",
+		emulator.AdminAccount{AccountID: acc.ID, Name: acc.Name, FolderID: acc.FolderID})
+}
+
+// MoveAccount moves a member account to another folder (or the root
+// folder) and returns the directory after it.
+func (a *Admin) MoveAccount(ctx context.Context, accountID, folderID string) (emulator.Directory, error) {
+	return call[emulator.Directory](ctx, a, http.MethodPost, "accounts/move", emulator.AdminAccount{AccountID: accountID, FolderID: folderID})
+}
+
+// RemoveAccount removes a member account from the directory and returns the
+// directory after it.
+func (a *Admin) RemoveAccount(ctx context.Context, accountID string) (emulator.Directory, error) {
+	return call[emulator.Directory](ctx, a, http.MethodPost, "accounts/remove", emulator.AdminAccount{AccountID: accountID})
+}
+
 // FailNext makes the next n calls of action fail with the API error code.
 func (a *Admin) FailNext(ctx context.Context, action, code string, n int) error {
 	return a.faults(ctx, emulator.AdminFaults{Action: action, Code: code, N: n})

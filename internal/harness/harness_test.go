@@ -119,6 +119,23 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 		t.Errorf("a fault without action: %v, want an AdminError with 400", err)
 	}
 
+	root := emu.Server.Directory().RootFolderID
+	d, err := admin.AddAccount(ctx, emulator.Account{ID: "1500000000000009", Name: "new-app", FolderID: "fd-Dev2Lm5Wx"})
+	if err != nil || !slices.ContainsFunc(d.Accounts, func(a emulator.Account) bool { return a.ID == "1500000000000009" && a.FolderID == "fd-Dev2Lm5Wx" }) {
+		t.Errorf("AddAccount = %+v, %v; want the directory with the new account in Development", d, err)
+	}
+	if _, err := admin.AddAccount(ctx, emulator.Account{ID: "1500000000000009", Name: "again", FolderID: root}); !errors.As(err, &aerr) || aerr.StatusCode != http.StatusConflict {
+		t.Errorf("adding the account again: %v, want an AdminError with 409", err)
+	}
+	d, err = admin.MoveAccount(ctx, "1500000000000009", root)
+	if err != nil || !slices.ContainsFunc(d.Accounts, func(a emulator.Account) bool { return a.ID == "1500000000000009" && a.FolderID == root }) {
+		t.Errorf("MoveAccount = %+v, %v; want the account under the root folder %s", d, err, root)
+	}
+	d, err = admin.RemoveAccount(ctx, "1500000000000009")
+	if err != nil || slices.ContainsFunc(d.Accounts, func(a emulator.Account) bool { return a.ID == "1500000000000009" }) {
+		t.Errorf("RemoveAccount = %+v, %v; want the directory without the account", d, err)
+	}
+
 	stats, err := admin.Stats(ctx)
 	if err != nil || stats.Calls["AddMessageContact"] != 1 || stats.Calls["GetMessageContact"] != 2 {
 		t.Errorf("Stats = %+v, %v; want 1 Add and 2 Gets", stats, err)

@@ -455,7 +455,7 @@ func largeDirectory() (emulator.Directory, []string) {
 	dir := emulator.DefaultDirectory()
 	for i := range 8 {
 		dir.Accounts = append(dir.Accounts, emulator.Account{
-			ID: fmt.Sprintf("16000000000000%02d", i), Name: fmt.Sprintf("extra-%d", i), FolderID: dir.RootID,
+			ID: fmt.Sprintf("16000000000000%02d", i), Name: fmt.Sprintf("extra-%d", i), FolderID: dir.RootFolderID,
 		})
 	}
 	ids := []string{dir.RootID}
