@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -464,3 +465,6 @@ func (e *Emulator) listMessageContactVerifications(c *call) (any, *apiError) {
 		ContactVerifications: page(rows, number, size),
 	}, nil
 }
+
+// Actions returns the API actions the emulator serves, sorted.
+func Actions() []string { return slices.Sorted(maps.Keys(operations)) }

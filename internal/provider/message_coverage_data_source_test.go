@@ -337,3 +337,45 @@ data "resourcedirectory_message_coverage" "unit" {
 		})
 	}
 }
+
+// TestExamples_messageCoverage runs the data source's documented example:
+// its check block warns (fails without failing the run) naming every gap,
+// and its postcondition fails the plan naming Production's.
+func TestExamples_messageCoverage(t *testing.T) {
+	env := exampleEnv(t)
+	env.addCoverageContact("Ops", []string{"FaultMessage", "SecurityMessage"}, testProdFolderID, true)
+	env.addCoverageContact("DbOwner", []string{"FaultMessage", "SecurityMessage"}, "1500000000000003", true)
+	cfg := readExample(t, "data-sources/resourcedirectory_message_coverage/data-source.tf")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.resourcedirectory_message_coverage.production", tfjsonpath.New("covered"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.resourcedirectory_message_coverage.all", tfjsonpath.New("accounts"),
+						accountIDs("1500000000000002", "1500000000000003", "1500000000000004", "1500000000000005")),
+					expectCheckFailed{"message_coverage", []string{
+						"1500000000000004 (dev-sandbox, Development): AccountExpenses (no contact)",
+						"1500000000000002 (prod-app, Production): ServiceMessage (no contact)",
+					}},
+				},
+			},
+			{
+				// Both contacts are deleted: the plan fails naming Production's accounts.
+				PreConfig: env.outOfBand("deleting Ops and DbOwner", func(ctx context.Context, c *rdapi.Client) error {
+					for _, ct := range env.emulated().Contacts() {
+						if _, err := c.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{ContactID: ct.ID}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}),
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)Production accounts without a verified contact.*` +
+					diagText("1500000000000002 (prod-app, Production): FaultMessage (no contact)").String() + `.*` +
+					diagText("1500000000000003 (prod-db, Production/Databases): SecurityMessage (no contact)").String()),
+			},
+		},
+	})
+}
