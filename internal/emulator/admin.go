@@ -38,6 +38,15 @@ type adminVerify struct {
 	Target    string `json:"target"`
 }
 
+// adminAccount is the body of the account endpoints: POST
+// /_emulator/accounts (add: account_id, name, folder_id), accounts/move
+// (account_id, folder_id) and accounts/remove (account_id).
+type adminAccount struct {
+	AccountID string `json:"account_id"`
+	Name      string `json:"name"`
+	FolderID  string `json:"folder_id"`
+}
+
 type adminError struct {
 	Error string `json:"error"`
 }
@@ -102,6 +111,17 @@ var adminRoutes = map[adminRoute]func(e *Emulator, r *http.Request) (int, any){
 		}
 		return http.StatusOK, c
 	},
+	{http.MethodPost, "accounts"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminAccountChange(r, func(a adminAccount) error {
+			return e.AddAccount(Account{ID: a.AccountID, Name: a.Name, FolderID: a.FolderID})
+		})
+	},
+	{http.MethodPost, "accounts/move"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminAccountChange(r, func(a adminAccount) error { return e.MoveAccount(a.AccountID, a.FolderID) })
+	},
+	{http.MethodPost, "accounts/remove"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminAccountChange(r, func(a adminAccount) error { return e.RemoveAccount(a.AccountID) })
+	},
 	{http.MethodPost, "faults"}: func(e *Emulator, r *http.Request) (int, any) {
 		var f adminFaults
 		if err := decodeAdmin(r, &f); err != nil {
@@ -133,6 +153,26 @@ func (e *Emulator) adminFault(f adminFaults) (int, any) {
 		e.FailNext(f.Action, f.Code, f.N)
 	}
 	return http.StatusOK, adminOK{OK: true}
+}
+
+// adminAccountChange applies one account endpoint's change and answers the
+// directory after it.
+func (e *Emulator) adminAccountChange(r *http.Request, change func(adminAccount) error) (int, any) {
+	var a adminAccount
+	if err := decodeAdmin(r, &a); err != nil {
+		return http.StatusBadRequest, adminError{err.Error()}
+	}
+	if err := change(a); err != nil {
+		status := http.StatusBadRequest
+		switch {
+		case errors.Is(err, ErrNotInDirectory):
+			status = http.StatusNotFound
+		case errors.Is(err, ErrAccountExists):
+			status = http.StatusConflict
+		}
+		return status, adminError{err.Error()}
+	}
+	return http.StatusOK, e.Directory()
 }
 
 func decodeAdmin(r *http.Request, dst any) error {

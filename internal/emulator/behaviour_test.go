@@ -531,10 +531,15 @@ func TestLoadDirectory(t *testing.T) {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	bad := []Directory{
-		{RootID: "root"},
-		{RootID: "rd-a", Folders: []Folder{{ID: "fd-x", ParentID: "fd-missing"}}},
-		{RootID: "rd-a", Accounts: []Account{{ID: "123", FolderID: "rd-a"}}},
-		{RootID: "rd-a", Accounts: []Account{{ID: "1234567890123456", FolderID: "rd-a"}, {ID: "1234567890123456", FolderID: "rd-a"}}},
+		{RootID: "root", RootFolderID: "r-a"},
+		{RootID: "rd-a"}, // no root folder
+		{RootID: "rd-a", RootFolderID: "r-a", Folders: []Folder{{ID: "fd-x", ParentID: "fd-missing"}}},
+		{RootID: "rd-a", RootFolderID: "r-a", Folders: []Folder{{ID: "fd-x", ParentID: "rd-a"}}}, // the directory is no folder
+		{RootID: "rd-a", RootFolderID: "r-a", Folders: []Folder{{ID: "fd-x", ParentID: "fd-y"}, {ID: "fd-y", ParentID: "fd-x"}}},
+		{RootID: "rd-a", RootFolderID: "r-a", Accounts: []Account{{ID: "123", FolderID: "r-a"}}},
+		{RootID: "rd-a", RootFolderID: "r-a", Accounts: []Account{{ID: "1234567890123456", FolderID: "rd-a"}}},
+		{RootID: "rd-a", RootFolderID: "r-a", Accounts: []Account{{ID: "1234567890123456", FolderID: "r-a"}, {ID: "1234567890123456", FolderID: "r-a"}}},
+		{RootID: "rd-a", RootFolderID: "r-a", ManagementAccountID: "1234567890123456"},
 	}
 	for i, b := range bad {
 		if _, err := LoadDirectory(write(fmt.Sprintf("bad%d.json", i), b)); err == nil {
@@ -545,7 +550,7 @@ func TestLoadDirectory(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 
-	custom := Directory{RootID: "rd-Custom1", Accounts: []Account{{ID: "1111222233334444", Name: "a", FolderID: "rd-Custom1"}}}
+	custom := Directory{RootID: "rd-Custom1", RootFolderID: "r-Custom", Accounts: []Account{{ID: "1111222233334444", Name: "a", FolderID: "r-Custom"}}}
 	s := NewServer(t, WithDirectory(custom))
 	c := newSDK(t, s, signV3)
 	id := c.addContact("tom", "tom@example.com", "")

@@ -1,6 +1,8 @@
 // Package emulator is an in-memory, loopback emulator of Alibaba Cloud's
 // ResourceDirectoryMaster API (version 2022-04-19), limited to the twelve
-// message contact operations. Tests start it with NewServer; the rdemulator
+// message contact operations and the four reads of the directory's tree
+// (GetResourceDirectory, ListAccounts, ListFoldersForParent,
+// ListAncestors). Tests start it with NewServer; the rdemulator
 // command serves it standalone. It imports neither the API client nor any
 // Terraform package: its wire structs and its signature verification are
 // written from the API documentation.
@@ -125,7 +127,7 @@
 //     POST /_emulator/verify.
 //
 // Bindings
-//   - [D] AssociateMembers/DisassociateMembers take 1–5 IDs (a root rd-…, a
+//   - [D] AssociateMembers/DisassociateMembers take 1–5 IDs (the directory rd-…, a
 //     folder fd-…, a 16-digit account). More: InvalidParameter.Members.Length;
 //     none: MissingParameter.Members [A]; repeated:
 //     InvalidParameter.Members.Duplicate; malformed: InvalidParameter.Members
@@ -140,6 +142,65 @@
 //     exist: 404 EntityNotExists.Member; malformed: 400
 //     InvalidParameter.Member) returns contacts bound directly to it and sets
 //     AssociatedDate to that binding's time.
+//
+// Tree
+//   - [D] The directory has its own ID (rd-…, what a contact is bound to for
+//     the whole directory) and a root folder (r-…), distinct: GetResourceDirectory
+//     returns both (ResourceDirectoryId, RootFolderId), with MasterAccountId
+//     and MasterAccountName ([A] the Directory's ManagementAccountID) and
+//     CreateTime; top-level folders and accounts have the root folder as
+//     their parent. [D] Folder IDs are fd-…, root folder IDs r-… ([A] any
+//     number of letters and digits after the prefix).
+//   - [D][S] Lists are wrapped as in the SDK's response structs:
+//     {"Accounts": {"Account": […]}}, {"Folders": {"Folder": […]}}, with
+//     TotalCount, PageNumber and PageSize beside them (ListAncestors has no
+//     paging). Times are ISO 8601 UTC with milliseconds
+//     ("2021-01-18T08:01:50.522Z"), not the contact operations' format.
+//   - [D] ListAccounts: PageNumber (default 1), PageSize (1–100, default
+//     10), QueryKeyword (fuzzy: [A] a case-insensitive substring of the
+//     display name). Each account has AccountId, AccountName, DisplayName,
+//     FolderId, JoinMethod, JoinTime, ModifyTime, ResourceDirectoryId,
+//     ResourceDirectoryPath (rd-…/r-…/fd-…/<account>), Status and Type.
+//     [A] Accounts are listed in join order, all "CreateSuccess" resource
+//     accounts; NextToken/MaxResults paging is not served (400
+//     InvalidParameter).
+//   - [D] ListFoldersForParent: ParentFolderId (absent: the root folder's
+//     children), PageNumber, PageSize, QueryKeyword; an unknown folder is 404
+//     EntityNotExists.Folder, [A] a malformed one 400
+//     InvalidParameter.ParentFolderId. [A] Folders are listed in the order of
+//     the directory file.
+//   - [D] ListAncestors: ChildId is required (400 MissingParameter.ChildId),
+//     a folder or root folder ID (400 InvalidParameter.ChildId), existing
+//     (404 EntityNotExists.Folder); it answers the folders above it,
+//     top-down, from the root folder (named "root"), [A] without the child
+//     itself.
+//   - [D] A member that joins the directory or a folder gets the contacts
+//     bound above it; one that moves gets its new folders' contacts instead
+//     of its old ones'; one that is removed keeps its direct bindings. The
+//     emulator needs nothing for this: Members lists direct bindings only,
+//     and the tree decides who is beneath them. [A] The root folder (r-…)
+//     is not a bindable member (400 InvalidParameter.Members): the
+//     directory's ID stands for the whole tree.
+//   - Test hooks, not API behaviour: AddAccount, MoveAccount and
+//     RemoveAccount (and the admin endpoints below) change the tree as the
+//     console would; Reset returns it to the one the emulator started with.
+//
+// RAM authorization
+//   - [D] Each operation is authorized by the RAM action
+//     resourcemanager:<Action> (the authorization tables of the API
+//     reference). [D] A refusal is 403 Forbidden.RAM on older gateways, or
+//     403 NoPermission with an AccessDeniedDetail object (AuthAction,
+//     AuthPrincipalType, NoPermissionType, PolicyType) on newer ones; [A] the
+//     RPC envelope spells its fields in PascalCase. [D] ListAccounts may be
+//     called only by the management account or a delegated administrator;
+//     [A] any other member is refused with 409
+//     NoPermission.ResourceDirectory.MemberAccount, the code the Resource
+//     Center operations of the same product document for that case.
+//   - Settings.DenyActions (deny_actions, a comma-separated list of
+//     actions) makes the emulator refuse those actions, after
+//     authentication and before anything else, with Settings.DenyCode
+//     (deny_code: NoPermission, the default, Forbidden.RAM or
+//     NoPermission.ResourceDirectory.MemberAccount).
 //
 // Lists
 //   - [A] PageNumber defaults to 1 (at least 1, else
@@ -189,7 +250,7 @@
 //     action, and the peak number of concurrent mutations.
 //
 // Processing order of one call: path and method, body, Action, Version,
-// known action, authentication, FailNext or random server error, rate
+// known action, authentication, RAM denial, FailNext or random server error, rate
 // limit, mutation lock, latency, the operation, mutation hold, DropNext. A
 // call refused before the latency step answers after its latency.
 //
@@ -203,6 +264,11 @@
 // commands.
 //
 //	GET  /_emulator/state     -> {"directory": {...}, "contacts": [Contact...], "settings": {...}}
+//	POST /_emulator/accounts         {"account_id": "1500000000000009", "name": "new-app", "folder_id": "fd-..."}
+//	POST /_emulator/accounts/move    {"account_id": "1500000000000009", "folder_id": "r-..."}
+//	POST /_emulator/accounts/remove  {"account_id": "1500000000000009"}
+//	                          -> the directory after the change (404: unknown account or folder,
+//	                             409: the account is already a member)
 //	GET  /_emulator/stats     -> {"calls": {"AddMessageContact": 3}, "conflicts": {}, "throttled": {},
 //	                              "server_errors": {}, "errors": {"EntityNotExists.Contact": 1},
 //	                              "max_concurrent_mutations": 1}
@@ -218,9 +284,11 @@
 //	                           "mutation_hold": "100ms", "lock_scope": "contact", "rate_limit": 20,
 //	                           "daily_send_limit": 10, "max_members_per_contact": 20, "async_delete": "2s",
 //	                           "read_after_create_delay": "0s", "server_error_rate": 0,
-//	                           "create_date_zone": "+08:00", "create_date_skew": "0s"}
+//	                           "create_date_zone": "+08:00", "create_date_skew": "0s",
+//	                           "deny_actions": "ListAccounts", "deny_code": "NoPermission"}
 //	                          (any subset) -> the settings after the change
-//	POST /_emulator/reset     -> {"ok": true}; drops contacts, faults, counters and nonces
+//	POST /_emulator/reset     -> {"ok": true}; drops contacts, faults, counters and nonces,
+//	                             and restores the tree
 //
 // Contact snapshots carry contact_id, name, title, message_types,
 // email_address and phone_number (the verified values),
@@ -232,5 +300,6 @@
 //
 // WithStateFile (rdemulator -state-file) keeps contacts, bindings, pending
 // deletions and daily send counts in a JSON file, loaded at start and
-// rewritten atomically after each change, so they survive a restart.
+// rewritten atomically after each change, so they survive a restart. The
+// tree is not kept: it is the directory given at start.
 package emulator

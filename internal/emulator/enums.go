@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,3 +155,70 @@ func (z *DateZone) UnmarshalText(b []byte) error {
 func (z DateZone) location() *time.Location {
 	return time.FixedZone("UTC"+z.String(), int(z)*60)
 }
+
+// ActionSet is a set of API action names, written as a comma-separated
+// list ("ListAccounts,AssociateMembers"); the empty set is "". Its text
+// form is sorted, so equal sets compare equal.
+type ActionSet string
+
+// Has reports whether action is in the set.
+func (s ActionSet) Has(action string) bool {
+	return s != "" && slices.Contains(strings.Split(string(s), ","), action)
+}
+
+// MarshalText returns the comma-separated list.
+func (s ActionSet) MarshalText() ([]byte, error) { return []byte(s), nil }
+
+// UnmarshalText parses a comma-separated list of actions the emulator
+// serves; spaces around names are ignored.
+func (s *ActionSet) UnmarshalText(b []byte) error {
+	var names []string
+	for n := range strings.SplitSeq(string(b), ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if _, ok := operations[n]; !ok {
+			known := slices.Sorted(maps.Keys(operations))
+			return fmt.Errorf("unknown action %q (known: %s)", n, strings.Join(known, ", "))
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	*s = ActionSet(strings.Join(names, ","))
+	return nil
+}
+
+// DenialCode is the error a call to a denied action (Settings.DenyActions)
+// answers with.
+type DenialCode int
+
+const (
+	// DenyNoPermission answers 403 NoPermission with an AccessDeniedDetail
+	// naming the RAM action: a RAM identity whose policies do not allow it
+	// (the default).
+	DenyNoPermission DenialCode = iota
+	// DenyForbiddenRAM answers 403 Forbidden.RAM, the older gateways' RAM
+	// denial, which names no action.
+	DenyForbiddenRAM
+	// DenyMemberAccount answers 409
+	// NoPermission.ResourceDirectory.MemberAccount: the caller is a member
+	// account, neither the management account nor a delegated
+	// administrator.
+	DenyMemberAccount
+)
+
+var denialCodes = enum[DenialCode]{"denial code", []string{string(codeNoPermission), string(codeForbiddenRAM), string(codeMemberAccountDenied)}}
+
+// String returns the error code.
+func (d DenialCode) String() string { return denialCodes.name(d) }
+
+// MarshalText returns String.
+func (d DenialCode) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses an error code String returns.
+func (d *DenialCode) UnmarshalText(b []byte) error { return denialCodes.parse(d, b) }
+
+func (d DenialCode) code() code { return code(d.String()) }

@@ -65,6 +65,13 @@ const (
 	codeUnsupportedContentType  code = "InvalidParameter.ContentType"
 	codeRequestEntityTooLarge   code = "RequestEntityTooLarge"
 	codeInvalidFormBody         code = "InvalidParameter.Body"
+	codeMissingChildID          code = "MissingParameter.ChildId"
+	codeInvalidChildID          code = "InvalidParameter.ChildId"
+	codeInvalidParentFolderID   code = "InvalidParameter.ParentFolderId"
+	codeFolderNotFound          code = "EntityNotExists.Folder"
+	codeNoPermission            code = "NoPermission"
+	codeForbiddenRAM            code = "Forbidden.RAM"
+	codeMemberAccountDenied     code = "NoPermission.ResourceDirectory.MemberAccount"
 )
 
 // messages holds the documented message of each code, from the API reference.
@@ -123,6 +130,13 @@ var messages = map[code]string{
 	codeUnsupportedContentType:  "The Content-Type of the request body is not supported.",
 	codeRequestEntityTooLarge:   "The request body is too large.",
 	codeInvalidFormBody:         "The request body is not a valid form.",
+	codeMissingChildID:          "You must specify ChildId.",
+	codeInvalidChildID:          "The ChildId is invalid.",
+	codeInvalidParentFolderID:   "The ParentFolderId is invalid.",
+	codeFolderNotFound:          "The resource directory folder does not exist.",
+	codeNoPermission:            "You are not authorized to perform this operation.",
+	codeForbiddenRAM:            "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+	codeMemberAccountDenied:     "ResourceDirectory Member Account is not authorized to perform this operation.",
 }
 
 // status maps a code to its HTTP status, from the API reference.
@@ -131,7 +145,7 @@ func (c code) status() int {
 	switch {
 	case c == codeConcurrentCall:
 		return http.StatusTooManyRequests
-	case c == codeSendLimit:
+	case c == codeSendLimit, c == codeMemberAccountDenied:
 		return http.StatusConflict
 	case c == codeInternalError:
 		return http.StatusInternalServerError
@@ -141,7 +155,7 @@ func (c code) status() int {
 		return http.StatusRequestEntityTooLarge
 	case strings.HasPrefix(s, "EntityNotExists."), c == codeAccessKeyNotFound, c == codeInvalidAction:
 		return http.StatusNotFound
-	case strings.HasPrefix(s, "Forbidden"), c == "NoPermission":
+	case strings.HasPrefix(s, "Forbidden"), c == codeNoPermission:
 		return http.StatusForbidden
 	default:
 		return http.StatusBadRequest
@@ -187,6 +201,8 @@ type errorEnvelope struct {
 	Code      string `json:"Code"`
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
+	// AccessDeniedDetail is set on RAM denials (NoPermission).
+	AccessDeniedDetail *wireAccessDeniedDetail `json:"AccessDeniedDetail,omitempty"`
 }
 
 func recommendURL(c code, requestID string) string {

@@ -22,7 +22,8 @@ type operation struct {
 	handle   func(e *Emulator, c *call) (any, *apiError)
 }
 
-// operations is the complete message contact family (Protocol in the fidelity contract, doc.go).
+// operations are the twelve message contact operations and the four tree
+// reads (Protocol in the fidelity contract, doc.go).
 var operations = map[string]operation{
 	"AddMessageContact":                      {mutating: true, handle: (*Emulator).addMessageContact},
 	"UpdateMessageContact":                   {mutating: true, handle: (*Emulator).updateMessageContact},
@@ -36,6 +37,11 @@ var operations = map[string]operation{
 	"DisassociateMembers":                    {mutating: true, handle: (*Emulator).disassociateMembers},
 	"CancelMessageContactUpdate":             {mutating: true, handle: (*Emulator).cancelMessageContactUpdate},
 	"ListMessageContactVerifications":        {handle: (*Emulator).listMessageContactVerifications},
+	// The directory's tree (tree.go).
+	"GetResourceDirectory": {handle: (*Emulator).getResourceDirectory},
+	"ListAccounts":         {handle: (*Emulator).listAccounts},
+	"ListFoldersForParent": {handle: (*Emulator).listFoldersForParent},
+	"ListAncestors":        {handle: (*Emulator).listAncestors},
 }
 
 // The handlers below run with e.mu held. They validate a call and read the

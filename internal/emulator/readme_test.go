@@ -170,6 +170,23 @@ func TestREADME_adminAPI(t *testing.T) {
 				t.Errorf("deletion failure = %+v, want %+v", got.LastDeletionFailure, want)
 			}
 		},
+		"accounts": func(body string) {
+			d := s.Directory()
+			if i := d.account("1500000000000009"); i < 0 || d.Accounts[i].FolderID != "fd-Prod4Nz7Qa" || !strings.Contains(body, `"1500000000000009"`) {
+				t.Errorf("after adding an account: %s", body)
+			}
+		},
+		"accounts/move": func(string) {
+			d := s.Directory()
+			if i := d.account("1500000000000009"); i < 0 || d.Accounts[i].FolderID != "fd-Dev2Lm5Wx" {
+				t.Errorf("after moving the account: %+v", d.Accounts)
+			}
+		},
+		"accounts/remove": func(string) {
+			if d := s.Directory(); d.account("1500000000000009") >= 0 {
+				t.Errorf("after removing the account: %+v", d.Accounts)
+			}
+		},
 		"POST settings": func(body string) {
 			got := s.Settings()
 			if got.ReadMode != ReadVerified || got.MessageTypesOrder != MessageTypesSorted || got.Latency.String() != "20ms" {
@@ -186,7 +203,7 @@ func TestREADME_adminAPI(t *testing.T) {
 			}
 		},
 		"state": func(body string) {
-			for _, want := range []string{`"directory":{"root_id":"rd-k3Ux9d"`, `"pending_email_address":"ann@example.com"`, `"email_verifications_sent":0`, `"settings":{"read_mode":"verified"`} {
+			for _, want := range []string{`"directory":{"directory_id":"rd-k3Ux9d","root_folder_id":"r-k3Ux9d"`, `"pending_email_address":"ann@example.com"`, `"email_verifications_sent":0`, `"settings":{"read_mode":"verified"`} {
 				if !strings.Contains(body, want) {
 					t.Errorf("state lacks %s: %s", want, body)
 				}
@@ -273,14 +290,21 @@ func TestREADME_directoryFormat(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/emulator/directory.json: %v", err)
 	}
-	if fromREADME.RootID != example.RootID || len(example.Accounts) < len(fromREADME.Accounts) {
+	if fromREADME.RootID != example.RootID || fromREADME.RootFolderID != example.RootFolderID || len(example.Accounts) < len(fromREADME.Accounts) {
 		t.Errorf("the README shows another tree than examples/emulator/directory.json")
 	}
 	// A typo in a field name is an error, not a silently empty tree.
-	if err := os.WriteFile(path, []byte(`{"root_id": "rd-a", "acounts": []}`), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(`{"directory_id": "rd-a", "acounts": []}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadDirectory(path); err == nil || !strings.Contains(err.Error(), "acounts") {
 		t.Errorf("misspelt field: err = %v", err)
+	}
+	// A file of the format before the root folder was distinct says what replaced root_id.
+	if err := os.WriteFile(path, []byte(`{"root_id": "rd-a", "accounts": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDirectory(path); err == nil || !strings.Contains(err.Error(), "root_folder_id") {
+		t.Errorf("old format: err = %v", err)
 	}
 }

@@ -44,6 +44,11 @@ type Emulator struct {
 	limiters        map[string]*rate.Limiter
 	stats           Stats
 
+	// times stamps the tree (tree.go); startDirectory is the tree Reset
+	// returns to.
+	times          treeTimes
+	startDirectory Directory
+
 	// keeper is nil without WithStateFile.
 	keeper *stateKeeper
 
@@ -71,6 +76,9 @@ func build(opts []Option) (*Emulator, error) {
 	if err := cfg.settings.Validate(); err != nil {
 		return nil, fmt.Errorf("emulator settings: %w", err)
 	}
+	if err := cfg.directory.Validate(); err != nil {
+		return nil, fmt.Errorf("emulator directory: %w", err)
+	}
 	if !cfg.noDefaultCredential {
 		if _, ok := cfg.creds[DefaultAccessKeyID]; !ok {
 			cfg.creds[DefaultAccessKeyID] = credential{id: DefaultAccessKeyID, secret: DefaultAccessKeySecret}
@@ -88,6 +96,8 @@ func build(opts []Option) (*Emulator, error) {
 		limiters:     map[string]*rate.Limiter{},
 		stats:        newStats(),
 	}
+	e.startDirectory = cfg.directory.clone()
+	e.times = treeTimes{started: cfg.now(), joined: map[string]time.Time{}, modified: map[string]time.Time{}}
 	if cfg.stateFile != "" {
 		e.keeper = &stateKeeper{path: cfg.stateFile}
 		if err := e.loadState(); err != nil {
@@ -264,6 +274,9 @@ func (e *Emulator) process(r *http.Request, requestID string) (rep reply, drop b
 	if _, aerr := e.authenticate(r, body, query, params); aerr != nil {
 		return failWith(aerr)
 	}
+	if rep, denied := e.denied(r, requestID, action); denied {
+		return rep, false
+	}
 	if aerr := e.injectedFault(action); aerr != nil {
 		rep := e.errorReply(r, requestID, action, aerr)
 		if strings.HasPrefix(string(aerr.code), "Throttling") {
@@ -357,6 +370,33 @@ func dropConnection(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
+// denied answers a call to an action of Settings.DenyActions with
+// Settings.DenyCode, as RAM refuses a caller whose policies do not allow
+// it. A NoPermission denial names the RAM action in AccessDeniedDetail.
+func (e *Emulator) denied(r *http.Request, requestID, action string) (reply, bool) {
+	s := e.Settings()
+	if !s.DenyActions.Has(action) {
+		return reply{}, false
+	}
+	rep := e.errorReply(r, requestID, action, fail(s.DenyCode.code()))
+	if s.DenyCode == DenyNoPermission {
+		env := rep.body.(errorEnvelope)
+		env.AccessDeniedDetail = &wireAccessDeniedDetail{
+			AuthAction:        ramAction(action),
+			AuthPrincipalType: "SubUser",
+			NoPermissionType:  "ImplicitDeny",
+			PolicyType:        "AccountLevelIdentityBasedPolicy",
+		}
+		rep.body = env
+	}
+	return rep, true
+}
+
+// ramAction is the RAM action that authorizes an API action: the
+// authorization tables of ResourceDirectoryMaster name every one
+// resourcemanager:<Action>.
+func ramAction(action string) string { return "resourcemanager:" + action }
+
 // Directory returns the resource directory the emulator serves.
 func (e *Emulator) Directory() Directory {
 	e.mu.Lock()
@@ -441,7 +481,8 @@ func (e *Emulator) Len() int {
 }
 
 // Reset drops every contact, binding, fault, counter and remembered nonce
-// (and empties the state file, if any).
+// (and empties the state file, if any), and returns the tree to the one the
+// emulator started with.
 // Options and settings are kept, except ServerErrorRate, which returns to 0.
 func (e *Emulator) Reset() { _ = e.reset() }
 
@@ -454,6 +495,8 @@ func (e *Emulator) reset() error {
 	e.failNext = map[string][]injectedFault{}
 	e.dropNext = map[string]int{}
 	e.cfg.settings.ServerErrorRate = 0
+	e.cfg.directory = e.startDirectory.clone()
+	e.times.joined, e.times.modified = map[string]time.Time{}, map[string]time.Time{}
 	e.resetLimiters()
 	e.stats = newStats()
 	return e.persist()

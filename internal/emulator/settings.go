@@ -61,6 +61,12 @@ type Settings struct {
 	// ahead of (negative: behind) the one that writes the Date header, as if
 	// they were different machines. It applies when a date is written.
 	CreateDateSkew time.Duration `json:"create_date_skew" help:"offset of the clock behind CreateDate from the Date header's clock (may be negative)" range:"-1h,1h"`
+	// DenyActions are refused, after authentication and before anything
+	// else, with DenyCode: a caller whose RAM policy lacks them, or that is
+	// not the management account.
+	DenyActions ActionSet `json:"deny_actions" help:"comma-separated API actions to refuse as a RAM denial (e.g. ListAccounts,GetResourceDirectory)"`
+	// DenyCode is the error DenyActions answer with.
+	DenyCode DenialCode `json:"deny_code" help:"error of a denied action: NoPermission, Forbidden.RAM or NoPermission.ResourceDirectory.MemberAccount"`
 }
 
 // DefaultSettings returns the settings of an emulator built without

@@ -28,6 +28,8 @@ var everySetting = Settings{
 	ServerErrorRate:      0.25,
 	CreateDateZone:       0,
 	CreateDateSkew:       -250 * time.Millisecond,
+	DenyActions:          "ListAccounts,ListMessageContacts",
+	DenyCode:             DenyForbiddenRAM,
 }
 
 func TestSettings_everyFieldIsCovered(t *testing.T) {

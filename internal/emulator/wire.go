@@ -86,3 +86,79 @@ type verificationsResponse struct {
 	PageSize             int                `json:"PageSize"`
 	ContactVerifications []wireVerification `json:"ContactVerifications"`
 }
+
+// The tree operations' replies. Their lists are wrapped in an object named
+// after the list, holding an array named after the item ({"Accounts":
+// {"Account": […]}}), as the API reference's JSON examples and the SDK's
+// response structs show.
+
+type wireResourceDirectory struct {
+	ResourceDirectoryID  string `json:"ResourceDirectoryId"`
+	RootFolderID         string `json:"RootFolderId"`
+	MasterAccountID      string `json:"MasterAccountId"`
+	MasterAccountName    string `json:"MasterAccountName"`
+	CreateTime           string `json:"CreateTime"`
+	ControlPolicyStatus  string `json:"ControlPolicyStatus"`
+	MemberDeletionStatus string `json:"MemberDeletionStatus"`
+}
+
+type getResourceDirectoryResponse struct {
+	RequestID         string                `json:"RequestId"`
+	ResourceDirectory wireResourceDirectory `json:"ResourceDirectory"`
+}
+
+type wireAccount struct {
+	AccountID             string `json:"AccountId"`
+	AccountName           string `json:"AccountName"`
+	DisplayName           string `json:"DisplayName"`
+	FolderID              string `json:"FolderId"`
+	JoinMethod            string `json:"JoinMethod"`
+	JoinTime              string `json:"JoinTime"`
+	ModifyTime            string `json:"ModifyTime"`
+	ResourceDirectoryID   string `json:"ResourceDirectoryId"`
+	ResourceDirectoryPath string `json:"ResourceDirectoryPath"`
+	Status                string `json:"Status"`
+	Type                  string `json:"Type"`
+}
+
+type listAccountsResponse struct {
+	RequestID  string `json:"RequestId"`
+	TotalCount int    `json:"TotalCount"`
+	PageNumber int    `json:"PageNumber"`
+	PageSize   int    `json:"PageSize"`
+	Accounts   struct {
+		Account []wireAccount `json:"Account"`
+	} `json:"Accounts"`
+}
+
+type wireFolder struct {
+	FolderID   string `json:"FolderId"`
+	FolderName string `json:"FolderName"`
+	CreateTime string `json:"CreateTime"`
+}
+
+type listFoldersResponse struct {
+	RequestID  string `json:"RequestId"`
+	TotalCount int    `json:"TotalCount"`
+	PageNumber int    `json:"PageNumber"`
+	PageSize   int    `json:"PageSize"`
+	Folders    struct {
+		Folder []wireFolder `json:"Folder"`
+	} `json:"Folders"`
+}
+
+type listAncestorsResponse struct {
+	RequestID string `json:"RequestId"`
+	Folders   struct {
+		Folder []wireFolder `json:"Folder"`
+	} `json:"Folders"`
+}
+
+// wireAccessDeniedDetail is the AccessDeniedDetail object a RAM denial
+// carries beside the common error envelope's fields.
+type wireAccessDeniedDetail struct {
+	AuthAction        string `json:"AuthAction"`
+	AuthPrincipalType string `json:"AuthPrincipalType"`
+	NoPermissionType  string `json:"NoPermissionType"`
+	PolicyType        string `json:"PolicyType"`
+}

@@ -43,3 +43,18 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, argumentFor
 	}
 	diags.AddError(summary, err.Error())
 }
+
+// addCredentialError reports a credential configuration that
+// rdapi.ResolveCredentials refused: on the argument at fault when it names
+// one.
+func addCredentialError(diags *diag.Diagnostics, err error) {
+	ce, ok := errors.AsType[*rdapi.CredentialError](err)
+	switch {
+	case !ok:
+		diags.AddError("Invalid Credentials", err.Error())
+	case ce.Setting != "":
+		diags.AddAttributeError(path.Root(ce.Setting), ce.Title, ce.Detail)
+	default:
+		diags.AddError(ce.Title, ce.Detail)
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aliyun/credentials-go/credentials/providers"
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -456,7 +455,7 @@ func largeDirectory() (emulator.Directory, []string) {
 	dir := emulator.DefaultDirectory()
 	for i := range 8 {
 		dir.Accounts = append(dir.Accounts, emulator.Account{
-			ID: fmt.Sprintf("16000000000000%02d", i), Name: fmt.Sprintf("extra-%d", i), FolderID: dir.RootID,
+			ID: fmt.Sprintf("16000000000000%02d", i), Name: fmt.Sprintf("extra-%d", i), FolderID: dir.RootFolderID,
 		})
 	}
 	ids := []string{dir.RootID}
@@ -809,22 +808,14 @@ func expectListedContact(addr string, i int, c contactHCL, status, pendingEmail,
 // the duration of the test, including the home directory's files.
 func clearCredentialEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range credentialEnvVars {
-		t.Setenv(k, "")
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "ALIBABA_CLOUD_") || strings.HasPrefix(k, "ALICLOUD_") || strings.HasPrefix(k, "ALIBABACLOUD_") {
+			t.Setenv(k, "")
+		}
 	}
-	for _, k := range []string{"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", "RESOURCEDIRECTORYMASTER_ENDPOINT",
-		"ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"} {
-		t.Setenv(k, "")
-	}
+	t.Setenv("RESOURCEDIRECTORYMASTER_ENDPOINT", "")
 	t.Setenv("HOME", t.TempDir())
-}
-
-// fakeEnv is a credentialEnv over a map and a home directory.
-func fakeEnv(home string, vars map[string]string) credentialEnv {
-	return credentialEnv{
-		getenv:  func(k string) string { return vars[k] },
-		homeDir: func() (string, error) { return home, nil },
-	}
 }
 
 func writeFile(t *testing.T, name, content string) string {
@@ -837,36 +828,6 @@ func writeFile(t *testing.T, name, content string) string {
 	}
 	return name
 }
-
-const cliConfigJSON = `{
-  "current": "main",
-  "profiles": [
-    {"name": "main", "mode": "AK", "access_key_id": "id-main", "access_key_secret": "secret-main"},
-    {"name": "other", "mode": "AK", "access_key_id": "id-other", "access_key_secret": "secret-other"}
-  ]
-}`
-
-func credDiagText(d diag.Diagnostics) string {
-	var b strings.Builder
-	for _, x := range d {
-		b.WriteString(x.Summary() + ": " + x.Detail() + "\n")
-	}
-	return b.String()
-}
-
-// stubProvider is a credentials-go provider with a fixed answer.
-type stubProvider struct {
-	cc    *providers.Credentials
-	err   error
-	calls int
-}
-
-func (s *stubProvider) GetCredentials() (*providers.Credentials, error) {
-	s.calls++
-	return s.cc, s.err
-}
-
-func (s *stubProvider) GetProviderName() string { return "stub" }
 
 // schemaAttribute is what the parity checks read of a resource or data
 // source attribute.

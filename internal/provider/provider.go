@@ -39,7 +39,7 @@ var (
 type resourceDirectoryProvider struct {
 	version string
 	// env is the process environment; tests replace it.
-	env credentialEnv
+	env rdapi.Environment
 	// configured is what Configure handed to the resources, for the
 	// protocol layer's memoised reads.
 	configured atomic.Pointer[providerData]
@@ -67,7 +67,7 @@ func New(version string) func() provider.Provider {
 }
 
 func newProvider(version string) *resourceDirectoryProvider {
-	return &resourceDirectoryProvider{version: version, env: osCredentialEnv()}
+	return &resourceDirectoryProvider{version: version, env: rdapi.OSEnvironment()}
 }
 
 // providerModel maps the provider schema.
@@ -253,29 +253,29 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		if s := v.ValueString(); s != "" {
 			return s
 		}
-		return env.first(names...)
+		return env.First(names...)
 	}
-	settings := credentialSettings{
-		accessKey:             pick(cfg.AccessKey, "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABACLOUD_ACCESS_KEY_ID"),
-		secretKey:             pick(cfg.SecretKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY", "ALIBABACLOUD_ACCESS_KEY_SECRET"),
-		securityToken:         pick(cfg.SecurityToken, "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN", "ALIBABACLOUD_SECURITY_TOKEN"),
-		profile:               pick(cfg.Profile, "ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"),
-		sharedCredentialsFile: pick(cfg.SharedCredentialsFile, "ALIBABA_CLOUD_CREDENTIALS_FILE", "ALICLOUD_SHARED_CREDENTIALS_FILE"),
-		region:                pick(cfg.Region, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"),
+	settings := rdapi.CredentialSettings{
+		AccessKey:             pick(cfg.AccessKey, "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABACLOUD_ACCESS_KEY_ID"),
+		SecretKey:             pick(cfg.SecretKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY", "ALIBABACLOUD_ACCESS_KEY_SECRET"),
+		SecurityToken:         pick(cfg.SecurityToken, "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN", "ALIBABACLOUD_SECURITY_TOKEN"),
+		Profile:               pick(cfg.Profile, "ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"),
+		SharedCredentialsFile: pick(cfg.SharedCredentialsFile, "ALIBABA_CLOUD_CREDENTIALS_FILE", "ALICLOUD_SHARED_CREDENTIALS_FILE"),
+		Region:                pick(cfg.Region, "ALIBABA_CLOUD_REGION", "ALICLOUD_REGION"),
 	}
 	if cfg.AccessKey.ValueString() != "" {
-		settings.keyOrigin = "the access_key and secret_key provider arguments"
-	} else if n := env.firstName("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABACLOUD_ACCESS_KEY_ID"); n != "" {
-		settings.keyOrigin = "the environment variable " + n
+		settings.KeyOrigin = "the access_key and secret_key provider arguments"
+	} else if n := env.FirstName("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY", "ALIBABACLOUD_ACCESS_KEY_ID"); n != "" {
+		settings.KeyOrigin = "the environment variable " + n
 	}
-	settings.assumeRole = assumeRoleFrom(cfg.AssumeRole, env, &resp.Diagnostics)
+	settings.AssumeRole = assumeRoleFrom(cfg.AssumeRole, env, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	creds, diags := resolveCredentials(settings, env)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	creds, err := rdapi.ResolveCredentials(settings, env)
+	if err != nil {
+		addCredentialError(&resp.Diagnostics, err)
 		return
 	}
 
@@ -298,7 +298,7 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 	}
 
 	batch := true
-	switch v := env.first(batchReadsEnvVar); {
+	switch v := env.First(batchReadsEnvVar); {
 	case !cfg.BatchReads.IsNull():
 		batch = cfg.BatchReads.ValueBool()
 	case v != "":
@@ -314,10 +314,10 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 	client, err := rdapi.New(rdapi.Options{
 		Endpoint:         endpoint,
 		Site:             site,
-		Credentials:      creds.provider,
+		Credentials:      creds.Provider,
 		MaxRetries:       maxRetries,
 		HTTPTimeout:      requestTimeout,
-		CredentialSource: creds.source,
+		CredentialSource: creds.Source,
 		UserAgent:        userAgent(p.version, req.TerraformVersion),
 		Logger:           logAPIEvent,
 		BatchReads:       batch,
@@ -330,8 +330,8 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 	tflog.Info(ctx, "configured Resource Directory provider", map[string]any{
 		"endpoint":          endpoint,
 		"site":              string(site),
-		"region":            settings.region,
-		"credential_source": creds.source,
+		"region":            settings.Region,
+		"credential_source": creds.Source,
 	})
 
 	pd := &providerData{client: client}
@@ -352,40 +352,40 @@ func userAgent(version, terraformVersion string) string {
 
 // assumeRoleFrom returns the assume-role settings from the block, or from
 // ALICLOUD_ASSUME_ROLE_* when the block is absent, or nil.
-func assumeRoleFrom(blocks []assumeRoleModel, env credentialEnv, diags *diag.Diagnostics) *assumeRoleSettings {
-	ar := assumeRoleSettings{
-		roleARN:     env.first("ALICLOUD_ASSUME_ROLE_ARN"),
-		sessionName: env.first("ALICLOUD_ASSUME_ROLE_SESSION_NAME"),
+func assumeRoleFrom(blocks []assumeRoleModel, env rdapi.Environment, diags *diag.Diagnostics) *rdapi.AssumeRole {
+	ar := rdapi.AssumeRole{
+		RoleARN:     env.First("ALICLOUD_ASSUME_ROLE_ARN"),
+		SessionName: env.First("ALICLOUD_ASSUME_ROLE_SESSION_NAME"),
 	}
-	if v := env.first("ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION"); v != "" {
+	if v := env.First("ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 900 || n > 43200 {
 			diags.AddAttributeError(path.Root("assume_role"), "Invalid Session Expiration",
 				fmt.Sprintf("ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION must be a number of seconds between 900 and 43200, got %q.", v))
 			return nil
 		}
-		ar.sessionExpiration = n
+		ar.SessionExpiration = n
 	}
 	if len(blocks) == 1 {
 		b := blocks[0]
-		ar.roleARN = b.RoleARN.ValueString()
+		ar.RoleARN = b.RoleARN.ValueString()
 		if s := b.SessionName.ValueString(); s != "" {
-			ar.sessionName = s
+			ar.SessionName = s
 		}
 		if !b.SessionExpiration.IsNull() {
-			ar.sessionExpiration = int(b.SessionExpiration.ValueInt64())
+			ar.SessionExpiration = int(b.SessionExpiration.ValueInt64())
 		}
-		ar.externalID = b.ExternalID.ValueString()
-		ar.policy = b.Policy.ValueString()
+		ar.ExternalID = b.ExternalID.ValueString()
+		ar.Policy = b.Policy.ValueString()
 	}
-	if strings.TrimSpace(ar.roleARN) == "" {
+	if strings.TrimSpace(ar.RoleARN) == "" {
 		return nil
 	}
-	if ar.sessionName == "" {
-		ar.sessionName = defaultSessionName
+	if ar.SessionName == "" {
+		ar.SessionName = defaultSessionName
 	}
-	if ar.sessionExpiration == 0 {
-		ar.sessionExpiration = defaultSessionExpiration
+	if ar.SessionExpiration == 0 {
+		ar.SessionExpiration = defaultSessionExpiration
 	}
 	return &ar
 }

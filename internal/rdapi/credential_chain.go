@@ -1,4 +1,4 @@
-package provider
+package rdapi
 
 import (
 	"encoding/json"
@@ -12,181 +12,183 @@ import (
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-
-	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
-// credentialSettings selects the credentials, after environment fallbacks
-// have been applied to the provider configuration.
-type credentialSettings struct {
-	accessKey     string
-	secretKey     string
-	securityToken string
-	profile       string
-	// keyOrigin says where accessKey came from, for error messages.
-	keyOrigin             string
-	sharedCredentialsFile string
-	region                string
-	assumeRole            *assumeRoleSettings
+// The credential chain: which source a client's credentials come from.
+// ResolveCredentials makes no network call; sources that need the network
+// (STS, OIDC, the ECS metadata service, a credentials URI) are contacted
+// only when the client asks for credentials, before an attempt.
+
+// CredentialSettings selects the credentials, after the caller has applied
+// its environment fallbacks (the provider's arguments and their variables).
+type CredentialSettings struct {
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+	// KeyOrigin says where AccessKey came from, for error messages.
+	KeyOrigin             string
+	Profile               string
+	SharedCredentialsFile string
+	Region                string
+	AssumeRole            *AssumeRole
 }
 
-// assumeRoleSettings is the assume_role block (or its ALICLOUD_ASSUME_ROLE_*
-// environment equivalent).
-type assumeRoleSettings struct {
-	roleARN           string
-	sessionName       string
-	sessionExpiration int
-	externalID        string
-	policy            string
+// AssumeRole is a RAM role to assume (STS AssumeRole) with the credentials
+// found otherwise.
+type AssumeRole struct {
+	RoleARN           string
+	SessionName       string
+	SessionExpiration int // seconds
+	ExternalID        string
+	Policy            string
 }
 
-// resolvedCredentials is a credentials provider for rdapi plus a description
-// of where it comes from, for logs and error messages. It never holds a
-// secret in source.
-type resolvedCredentials struct {
-	provider rdapi.CredentialsProvider
-	source   string
+// ResolvedCredentials is a credentials provider plus a description of where
+// it comes from (Options.CredentialSource), for logs and error messages.
+type ResolvedCredentials struct {
+	Provider CredentialsProvider
+	Source   string
 }
 
-// credentialEnv abstracts the environment so tests can drive resolution
-// without touching the process environment.
-type credentialEnv struct {
-	getenv  func(string) string
-	homeDir func() (string, error)
+// CredentialError is a credential configuration that cannot be used.
+// Setting names the configuration argument at fault (access_key,
+// secret_key, profile, shared_credentials_file, assume_role), or is empty
+// when no single one is; Title is a short title-case summary.
+type CredentialError struct {
+	Setting string
+	Title   string
+	Detail  string
 }
 
-func osCredentialEnv() credentialEnv {
-	return credentialEnv{getenv: os.Getenv, homeDir: os.UserHomeDir}
+func (e *CredentialError) Error() string { return e.Title + ": " + e.Detail }
+
+// Environment is where credential resolution reads environment variables
+// and the home directory; tests replace it.
+type Environment struct {
+	Getenv  func(string) string
+	HomeDir func() (string, error)
 }
 
-// first returns the first non-empty value among the named variables.
-func (e credentialEnv) first(names ...string) string {
+// OSEnvironment is the process's environment.
+func OSEnvironment() Environment {
+	return Environment{Getenv: os.Getenv, HomeDir: os.UserHomeDir}
+}
+
+// First returns the first non-empty value among the named variables.
+func (e Environment) First(names ...string) string {
 	for _, n := range names {
-		if v := strings.TrimSpace(e.getenv(n)); v != "" {
+		if v := strings.TrimSpace(e.Getenv(n)); v != "" {
 			return v
 		}
 	}
 	return ""
 }
 
-// firstName returns the first of the named variables that is set.
-func (e credentialEnv) firstName(names ...string) string {
+// FirstName returns the first of the named variables that is set.
+func (e Environment) FirstName(names ...string) string {
 	for _, n := range names {
-		if strings.TrimSpace(e.getenv(n)) != "" {
+		if strings.TrimSpace(e.Getenv(n)) != "" {
 			return n
 		}
 	}
 	return ""
 }
 
-func (e credentialEnv) isTrue(name string) bool {
-	return strings.EqualFold(strings.TrimSpace(e.getenv(name)), "true")
+func (e Environment) isTrue(name string) bool {
+	return strings.EqualFold(strings.TrimSpace(e.Getenv(name)), "true")
 }
 
-// resolveCredentials picks the credential source, in this order: explicit
+// ResolveCredentials picks the credential source, in this order: explicit
 // keys, an explicit profile or shared credentials file, then the standard
-// default chain. An assume_role block is applied on top of whichever source
-// is found. It performs no network call: sources that need the network (STS,
-// OIDC, the ECS metadata service, a credentials URI) are only contacted when
-// the API client asks for credentials.
-func resolveCredentials(s credentialSettings, env credentialEnv) (resolvedCredentials, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	var base resolvedCredentials
-
+// default chain. An assume role is applied on top of whichever source is
+// found. A configuration that cannot be used is a *CredentialError.
+func ResolveCredentials(s CredentialSettings, env Environment) (ResolvedCredentials, error) {
 	switch {
-	case s.accessKey != "" || s.secretKey != "":
-		if s.accessKey == "" || s.secretKey == "" {
+	case s.AccessKey != "" || s.SecretKey != "":
+		if s.AccessKey == "" || s.SecretKey == "" {
 			missing, other := "access_key", "secret_key"
-			if s.secretKey == "" {
+			if s.SecretKey == "" {
 				missing, other = "secret_key", "access_key"
 			}
-			diags.AddAttributeError(path.Root(missing), "Incomplete Access Key",
-				fmt.Sprintf("%s is set (in the configuration or the environment) but %s is not. Set both, "+
-					"or neither to use another credential source.", other, missing))
-			return resolvedCredentials{}, diags
+			return ResolvedCredentials{}, &CredentialError{Setting: missing, Title: "Incomplete Access Key",
+				Detail: fmt.Sprintf("%s is set (in the configuration or the environment) but %s is not. Set both, "+
+					"or neither to use another credential source.", other, missing)}
 		}
-		base.provider = rdapi.StaticCredentials(s.accessKey, s.secretKey, s.securityToken)
-		base.source = "static access key"
-		if s.securityToken != "" {
-			base.source = "static STS token"
+		base := ResolvedCredentials{Provider: StaticCredentials(s.AccessKey, s.SecretKey, s.SecurityToken), Source: "static access key"}
+		if s.SecurityToken != "" {
+			base.Source = "static STS token"
 		}
-		if s.keyOrigin != "" {
-			base.source += " from " + s.keyOrigin
+		if s.KeyOrigin != "" {
+			base.Source += " from " + s.KeyOrigin
 		}
-		if s.assumeRole == nil {
-			return base, diags
+		if s.AssumeRole == nil {
+			return base, nil
 		}
 		// Assume role needs a credentials-go provider as its source.
 		var cp providers.CredentialsProvider
 		var err error
-		if s.securityToken != "" {
+		if s.SecurityToken != "" {
 			cp, err = providers.NewStaticSTSCredentialsProviderBuilder().
-				WithAccessKeyId(s.accessKey).WithAccessKeySecret(s.secretKey).WithSecurityToken(s.securityToken).Build()
+				WithAccessKeyId(s.AccessKey).WithAccessKeySecret(s.SecretKey).WithSecurityToken(s.SecurityToken).Build()
 		} else {
 			cp, err = providers.NewStaticAKCredentialsProviderBuilder().
-				WithAccessKeyId(s.accessKey).WithAccessKeySecret(s.secretKey).Build()
+				WithAccessKeyId(s.AccessKey).WithAccessKeySecret(s.SecretKey).Build()
 		}
 		if err != nil {
-			diags.AddError("Invalid Credentials", err.Error())
-			return resolvedCredentials{}, diags
+			return ResolvedCredentials{}, &CredentialError{Title: "Invalid Credentials", Detail: err.Error()}
 		}
-		return assumeRole(s, cp, base.source, diags)
+		return assumeRole(s, cp, base.Source)
 
-	case s.profile != "" || s.sharedCredentialsFile != "":
-		cp, source, d := profileCredentials(s, env)
-		diags.Append(d...)
-		if diags.HasError() {
-			return resolvedCredentials{}, diags
+	case s.Profile != "" || s.SharedCredentialsFile != "":
+		cp, source, err := profileCredentials(s, env)
+		if err != nil {
+			return ResolvedCredentials{}, err
 		}
-		if s.assumeRole != nil {
-			return assumeRole(s, cp, source, diags)
+		if s.AssumeRole != nil {
+			return assumeRole(s, cp, source)
 		}
-		return fromCredentialsGo(cp, source), diags
+		return fromCredentialsGo(cp, source), nil
 	}
 
 	cp, source, tried := defaultChain(s, env)
 	if cp == nil {
-		diags.AddError("Unable to Find Credentials", noCredentialsDetail(tried))
-		return resolvedCredentials{}, diags
+		return ResolvedCredentials{}, &CredentialError{Title: "Unable to Find Credentials", Detail: noCredentialsDetail(tried)}
 	}
-	if s.assumeRole != nil {
-		return assumeRole(s, cp, source, diags)
+	if s.AssumeRole != nil {
+		return assumeRole(s, cp, source)
 	}
-	return fromCredentialsGo(cp, source), diags
+	return fromCredentialsGo(cp, source), nil
 }
 
-func fromCredentialsGo(cp providers.CredentialsProvider, source string) resolvedCredentials {
+func fromCredentialsGo(cp providers.CredentialsProvider, source string) ResolvedCredentials {
 	locked := &lockedProvider{inner: cp}
-	return resolvedCredentials{
-		provider: rdapi.CredentialsGo(credentials.FromCredentialsProvider(cp.GetProviderName(), locked)),
-		source:   source,
+	return ResolvedCredentials{
+		Provider: CredentialsGo(credentials.FromCredentialsProvider(cp.GetProviderName(), locked)),
+		Source:   source,
 	}
 }
 
-func assumeRole(s credentialSettings, source providers.CredentialsProvider, sourceName string, diags diag.Diagnostics) (resolvedCredentials, diag.Diagnostics) {
-	ar := s.assumeRole
+func assumeRole(s CredentialSettings, source providers.CredentialsProvider, sourceName string) (ResolvedCredentials, error) {
+	ar := s.AssumeRole
 	b := providers.NewRAMRoleARNCredentialsProviderBuilder().
 		WithCredentialsProvider(source).
-		WithRoleArn(ar.roleARN).
-		WithRoleSessionName(ar.sessionName).
-		WithDurationSeconds(ar.sessionExpiration)
-	if ar.externalID != "" {
-		b = b.WithExternalId(ar.externalID)
+		WithRoleArn(ar.RoleARN).
+		WithRoleSessionName(ar.SessionName).
+		WithDurationSeconds(ar.SessionExpiration)
+	if ar.ExternalID != "" {
+		b = b.WithExternalId(ar.ExternalID)
 	}
-	if ar.policy != "" {
-		b = b.WithPolicy(ar.policy)
+	if ar.Policy != "" {
+		b = b.WithPolicy(ar.Policy)
 	}
-	if s.region != "" {
-		b = b.WithStsRegionId(s.region)
+	if s.Region != "" {
+		b = b.WithStsRegionId(s.Region)
 	}
 	cp, err := b.Build()
 	if err != nil {
-		diags.AddAttributeError(path.Root("assume_role"), "Invalid Assume Role Configuration", err.Error())
-		return resolvedCredentials{}, diags
+		return ResolvedCredentials{}, &CredentialError{Setting: "assume_role", Title: "Invalid Assume Role Configuration", Detail: err.Error()}
 	}
-	return fromCredentialsGo(cp, fmt.Sprintf("assume role %s from %s", ar.roleARN, sourceName)), diags
+	return fromCredentialsGo(cp, fmt.Sprintf("assume role %s from %s", ar.RoleARN, sourceName)), nil
 }
 
 // cliConfig is the part of the Alibaba Cloud CLI config.json that the
@@ -249,66 +251,59 @@ func (c cliConfig) names() []string {
 // provider); an INI credentials file (~/.alibabacloud/credentials format) is
 // accepted when it comes from ALIBABA_CLOUD_CREDENTIALS_FILE, because that is
 // the only way credentials-go reads one.
-func profileCredentials(s credentialSettings, env credentialEnv) (providers.CredentialsProvider, string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	file := s.sharedCredentialsFile
-	fileAttr := path.Root("shared_credentials_file")
+func profileCredentials(s CredentialSettings, env Environment) (providers.CredentialsProvider, string, error) {
+	file := s.SharedCredentialsFile
+	const fileSetting = "shared_credentials_file"
 	if file == "" {
-		file = env.first("ALIBABA_CLOUD_CONFIG_FILE")
+		file = env.First("ALIBABA_CLOUD_CONFIG_FILE")
 		if file == "" {
-			home, err := env.homeDir()
+			home, err := env.HomeDir()
 			if err != nil || home == "" {
-				diags.AddAttributeError(path.Root("profile"), "Unable to Locate Profile",
-					fmt.Sprintf("Profile %s cannot be read: the home directory is unknown, so ~/.aliyun/config.json "+
-						"cannot be found. Set shared_credentials_file.", profileLabel(s.profile)))
-				return nil, "", diags
+				return nil, "", &CredentialError{Setting: "profile", Title: "Unable to Locate Profile",
+					Detail: fmt.Sprintf("Profile %s cannot be read: the home directory is unknown, so ~/.aliyun/config.json "+
+						"cannot be found. Set shared_credentials_file.", profileLabel(s.Profile))}
 			}
 			file = filepath.Join(home, ".aliyun", "config.json")
 		}
 	}
 	cfg, err := readCLIConfig(file)
 	if notCLI, ok := errors.AsType[*notCLIConfigError](err); ok {
-		if env.first("ALIBABA_CLOUD_CREDENTIALS_FILE") == file {
+		if env.First("ALIBABA_CLOUD_CREDENTIALS_FILE") == file {
 			b := providers.NewProfileCredentialsProviderBuilder()
-			if s.profile != "" {
-				b = b.WithProfileName(s.profile)
+			if s.Profile != "" {
+				b = b.WithProfileName(s.Profile)
 			}
 			cp, err := b.Build()
 			if err != nil {
-				diags.AddAttributeError(fileAttr, "Invalid Shared Credentials File", err.Error())
-				return nil, "", diags
+				return nil, "", &CredentialError{Setting: fileSetting, Title: "Invalid Shared Credentials File", Detail: err.Error()}
 			}
-			return cp, fmt.Sprintf("credentials file %s", file), diags
+			return cp, fmt.Sprintf("credentials file %s", file), nil
 		}
-		diags.AddAttributeError(fileAttr, "Invalid Shared Credentials File",
-			fmt.Sprintf("%s is not an Alibaba Cloud CLI config.json file (JSON with a \"profiles\" list): %s. "+
+		return nil, "", &CredentialError{Setting: fileSetting, Title: "Invalid Shared Credentials File",
+			Detail: fmt.Sprintf("%s is not an Alibaba Cloud CLI config.json file (JSON with a \"profiles\" list): %s. "+
 				"INI credentials files (~/.alibabacloud/credentials format) are read only through the "+
-				"ALIBABA_CLOUD_CREDENTIALS_FILE environment variable.", file, notCLI.err))
-		return nil, "", diags
+				"ALIBABA_CLOUD_CREDENTIALS_FILE environment variable.", file, notCLI.err)}
 	}
 	if err != nil {
-		diags.AddAttributeError(fileAttr, "Unable to Read Shared Credentials File",
-			fmt.Sprintf("Reading profile %s from %s failed: %s. Create it with `aliyun configure`, or point "+
+		return nil, "", &CredentialError{Setting: fileSetting, Title: "Unable to Read Shared Credentials File",
+			Detail: fmt.Sprintf("Reading profile %s from %s failed: %s. Create it with `aliyun configure`, or point "+
 				"shared_credentials_file (ALIBABA_CLOUD_CREDENTIALS_FILE) at an existing Alibaba Cloud CLI config.json.",
-				profileLabel(s.profile), file, err))
-		return nil, "", diags
+				profileLabel(s.Profile), file, err)}
 	}
-	profile := s.profile
+	profile := s.Profile
 	if profile == "" {
 		profile = cfg.Current
 	}
 	if !cfg.has(profile) {
-		diags.AddAttributeError(path.Root("profile"), "Profile Not Found",
-			fmt.Sprintf("Profile %q is not defined in %s. Profiles found: %s.", profile, file, strings.Join(cfg.names(), ", ")))
-		return nil, "", diags
+		return nil, "", &CredentialError{Setting: "profile", Title: "Profile Not Found",
+			Detail: fmt.Sprintf("Profile %q is not defined in %s. Profiles found: %s.", profile, file, strings.Join(cfg.names(), ", "))}
 	}
 	cp, err := providers.NewCLIProfileCredentialsProviderBuilder().WithProfileFile(file).WithProfileName(profile).Build()
 	if err != nil {
-		diags.AddAttributeError(path.Root("profile"), "Invalid Profile",
-			fmt.Sprintf("Profile %q in %s cannot be used: %s", profile, file, err))
-		return nil, "", diags
+		return nil, "", &CredentialError{Setting: "profile", Title: "Invalid Profile",
+			Detail: fmt.Sprintf("Profile %q in %s cannot be used: %s", profile, file, err)}
 	}
-	return cp, fmt.Sprintf("CLI profile %q in %s", profile, file), diags
+	return cp, fmt.Sprintf("CLI profile %q in %s", profile, file), nil
 }
 
 // profileLabel names a profile in an error: quoted, or as the file's
@@ -328,7 +323,7 @@ func profileLabel(name string) string {
 // only when its role name is given (ALIBABA_CLOUD_ECS_METADATA or
 // ALICLOUD_ECS_ROLE_NAME): discovering it would need a call to the metadata
 // service at configure time.
-func defaultChain(s credentialSettings, env credentialEnv) (providers.CredentialsProvider, string, []string) {
+func defaultChain(s CredentialSettings, env Environment) (providers.CredentialsProvider, string, []string) {
 	var (
 		chain   []providers.CredentialsProvider
 		sources []string
@@ -347,11 +342,11 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 		"environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET "+
 			"(or ALICLOUD_ACCESS_KEY/ALICLOUD_SECRET_KEY): not set")
 
-	if env.first("ALIBABA_CLOUD_OIDC_PROVIDER_ARN") != "" && env.first("ALIBABA_CLOUD_OIDC_TOKEN_FILE") != "" &&
-		env.first("ALIBABA_CLOUD_ROLE_ARN") != "" {
+	if env.First("ALIBABA_CLOUD_OIDC_PROVIDER_ARN") != "" && env.First("ALIBABA_CLOUD_OIDC_TOKEN_FILE") != "" &&
+		env.First("ALIBABA_CLOUD_ROLE_ARN") != "" {
 		b := providers.NewOIDCCredentialsProviderBuilder()
-		if s.region != "" {
-			b = b.WithStsRegionId(s.region)
+		if s.Region != "" {
+			b = b.WithStsRegionId(s.Region)
 		}
 		cp, err := b.Build()
 		add(cp, err, "OIDC role (ALIBABA_CLOUD_OIDC_*)")
@@ -360,7 +355,7 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 			"ALIBABA_CLOUD_ROLE_ARN are not all set")
 	}
 
-	home, homeErr := env.homeDir()
+	home, homeErr := env.HomeDir()
 	inHome := func(parts ...string) string {
 		if homeErr != nil || home == "" {
 			return ""
@@ -371,7 +366,7 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 	if env.isTrue("ALIBABA_CLOUD_CLI_PROFILE_DISABLED") {
 		tried = append(tried, "CLI profile: disabled by ALIBABA_CLOUD_CLI_PROFILE_DISABLED")
 	} else {
-		file := env.first("ALIBABA_CLOUD_CONFIG_FILE")
+		file := env.First("ALIBABA_CLOUD_CONFIG_FILE")
 		if file == "" {
 			file = inHome(".aliyun", "config.json")
 		}
@@ -390,7 +385,7 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 		}
 	}
 
-	iniFile := env.first("ALIBABA_CLOUD_CREDENTIALS_FILE")
+	iniFile := env.First("ALIBABA_CLOUD_CREDENTIALS_FILE")
 	if iniFile == "" {
 		iniFile = inHome(".alibabacloud", "credentials")
 	}
@@ -401,7 +396,7 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 		tried = append(tried, fmt.Sprintf("credentials file: %s not found", orUnknown(iniFile)))
 	}
 
-	switch role := env.first("ALIBABA_CLOUD_ECS_METADATA", "ALICLOUD_ECS_ROLE_NAME"); {
+	switch role := env.First("ALIBABA_CLOUD_ECS_METADATA", "ALICLOUD_ECS_ROLE_NAME"); {
 	case env.isTrue("ALIBABA_CLOUD_ECS_METADATA_DISABLED"):
 		tried = append(tried, "ECS RAM role: disabled by ALIBABA_CLOUD_ECS_METADATA_DISABLED")
 	case role == "":
@@ -411,7 +406,7 @@ func defaultChain(s credentialSettings, env credentialEnv) (providers.Credential
 		add(cp, err, fmt.Sprintf("ECS RAM role %q", role))
 	}
 
-	if uri := env.first("ALIBABA_CLOUD_CREDENTIALS_URI", "ALICLOUD_CREDENTIALS_URI"); uri != "" {
+	if uri := env.First("ALIBABA_CLOUD_CREDENTIALS_URI", "ALICLOUD_CREDENTIALS_URI"); uri != "" {
 		cp, err := providers.NewURLCredentialsProviderBuilder().WithUrl(uri).Build()
 		add(cp, err, "credentials URI")
 	} else {
@@ -499,17 +494,3 @@ func (c *chainProvider) GetCredentials() (*providers.Credentials, error) {
 }
 
 func (c *chainProvider) GetProviderName() string { return "default" }
-
-// credentialEnvVars lists every environment variable that influences
-// credential resolution, here or inside credentials-go.
-var credentialEnvVars = []string{
-	"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-	"ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN",
-	"ALIBABACLOUD_ACCESS_KEY_ID", "ALIBABACLOUD_ACCESS_KEY_SECRET", "ALIBABACLOUD_SECURITY_TOKEN",
-	"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE", "ALIBABA_CLOUD_CONFIG_FILE", "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
-	"ALIBABA_CLOUD_CREDENTIALS_FILE", "ALICLOUD_SHARED_CREDENTIALS_FILE",
-	"ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_ROLE_SESSION_NAME",
-	"ALIBABA_CLOUD_ECS_METADATA", "ALICLOUD_ECS_ROLE_NAME", "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
-	"ALIBABA_CLOUD_CREDENTIALS_URI", "ALICLOUD_CREDENTIALS_URI",
-	"ALICLOUD_ASSUME_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_SESSION_NAME", "ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION",
-}

@@ -1,8 +1,9 @@
-package provider
+package rdapi
 
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,76 +23,83 @@ func TestResolveCredentials(t *testing.T) {
 
 	tests := []struct {
 		name       string
-		settings   credentialSettings
+		settings   CredentialSettings
 		home       string
 		vars       map[string]string
 		wantSource string // substring of the source
 		wantKeyID  string // checked when non-empty and no network is needed
-		wantError  string // substring of the diagnostics
+		wantError  string // substring of the error
+		wantArg    string // the setting the error names, checked with wantError
 	}{
 		{
 			name:       "static keys",
-			settings:   credentialSettings{accessKey: "ak", secretKey: "sk"},
+			settings:   CredentialSettings{AccessKey: "ak", SecretKey: "sk"},
 			home:       emptyHome,
 			wantSource: "static access key",
 			wantKeyID:  "ak",
 		},
 		{
 			name:       "static STS token",
-			settings:   credentialSettings{accessKey: "ak", secretKey: "sk", securityToken: "tok"},
+			settings:   CredentialSettings{AccessKey: "ak", SecretKey: "sk", SecurityToken: "tok"},
 			home:       emptyHome,
 			wantSource: "static STS token",
 			wantKeyID:  "ak",
 		},
 		{
 			name:      "access key without secret",
-			settings:  credentialSettings{accessKey: "ak"},
+			settings:  CredentialSettings{AccessKey: "ak"},
 			home:      emptyHome,
 			wantError: "secret_key",
+			wantArg:   "secret_key",
 		},
 		{
 			name:       "explicit profile in explicit file",
-			settings:   credentialSettings{profile: "other", sharedCredentialsFile: cliFile},
+			settings:   CredentialSettings{Profile: "other", SharedCredentialsFile: cliFile},
 			home:       emptyHome,
 			wantSource: `CLI profile "other"`,
 			wantKeyID:  "id-other",
 		},
 		{
 			name:       "explicit profile in the default CLI file",
-			settings:   credentialSettings{profile: "main"},
+			settings:   CredentialSettings{Profile: "main"},
 			home:       home,
 			wantSource: `CLI profile "main"`,
 			wantKeyID:  "id-main",
 		},
 		{
 			name:      "unknown profile lists the profiles",
-			settings:  credentialSettings{profile: "nope", sharedCredentialsFile: cliFile},
+			settings:  CredentialSettings{Profile: "nope", SharedCredentialsFile: cliFile},
 			home:      emptyHome,
 			wantError: "Profiles found: main, other",
+			wantArg:   "profile",
 		},
 		{
 			name:      "missing shared credentials file",
-			settings:  credentialSettings{sharedCredentialsFile: filepath.Join(emptyHome, "missing.json")},
+			settings:  CredentialSettings{SharedCredentialsFile: filepath.Join(emptyHome, "missing.json")},
 			home:      emptyHome,
 			wantError: "Unable to Read Shared Credentials File",
+			wantArg:   "shared_credentials_file",
 		},
 		{
 			name:      "INI file through the attribute is refused",
-			settings:  credentialSettings{sharedCredentialsFile: iniFile},
+			settings:  CredentialSettings{SharedCredentialsFile: iniFile},
 			home:      emptyHome,
 			wantError: "is not an Alibaba Cloud CLI config.json",
+			wantArg:   "shared_credentials_file",
 		},
 		{
 			name:      "damaged config.json reports the decode error",
-			settings:  credentialSettings{sharedCredentialsFile: damagedFile},
+			settings:  CredentialSettings{SharedCredentialsFile: damagedFile},
 			home:      emptyHome,
 			wantError: `(JSON with a "profiles" list): invalid character '}'`,
+			wantArg:   "shared_credentials_file",
 		},
 		{
 			name:      "config.json of the wrong shape reports the decode error",
-			settings:  credentialSettings{sharedCredentialsFile: wrongShapeFile},
+			settings:  CredentialSettings{SharedCredentialsFile: wrongShapeFile},
 			home:      emptyHome,
 			wantError: "cannot unmarshal object",
+			wantArg:   "shared_credentials_file",
 		},
 		{
 			name:      "default chain reports a damaged config.json",
@@ -101,7 +109,7 @@ func TestResolveCredentials(t *testing.T) {
 		},
 		{
 			name:       "INI file through ALIBABA_CLOUD_CREDENTIALS_FILE",
-			settings:   credentialSettings{sharedCredentialsFile: iniFile},
+			settings:   CredentialSettings{SharedCredentialsFile: iniFile},
 			home:       emptyHome,
 			vars:       map[string]string{"ALIBABA_CLOUD_CREDENTIALS_FILE": iniFile},
 			wantSource: "credentials file " + iniFile,
@@ -129,7 +137,7 @@ func TestResolveCredentials(t *testing.T) {
 		},
 		{
 			name:       "assume role on top of static keys",
-			settings:   credentialSettings{accessKey: "ak", secretKey: "sk", assumeRole: &assumeRoleSettings{roleARN: "acs:ram::1:role/r", sessionName: "s", sessionExpiration: 900}},
+			settings:   CredentialSettings{AccessKey: "ak", SecretKey: "sk", AssumeRole: &AssumeRole{RoleARN: "acs:ram::1:role/r", SessionName: "s", SessionExpiration: 900}},
 			home:       emptyHome,
 			wantSource: "assume role acs:ram::1:role/r from static access key",
 		},
@@ -143,24 +151,29 @@ func TestResolveCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// credentials-go's builders read the process environment too.
-			for _, k := range credentialEnvVars {
-				t.Setenv(k, tt.vars[k])
+			clearCredentialEnv(t)
+			for k, v := range tt.vars {
+				t.Setenv(k, v)
 			}
-			got, diags := resolveCredentials(tt.settings, fakeEnv(tt.home, tt.vars))
+			got, err := ResolveCredentials(tt.settings, fakeEnv(tt.home, tt.vars))
 			if tt.wantError != "" {
-				if !diags.HasError() || !strings.Contains(credDiagText(diags), tt.wantError) {
-					t.Fatalf("diagnostics %q do not contain %q", credDiagText(diags), tt.wantError)
+				ce, ok := errors.AsType[*CredentialError](err)
+				if !ok || !strings.Contains(err.Error(), tt.wantError) {
+					t.Fatalf("error %v does not contain %q", err, tt.wantError)
+				}
+				if ce.Setting != tt.wantArg {
+					t.Errorf("error names setting %q, want %q", ce.Setting, tt.wantArg)
 				}
 				return
 			}
-			if diags.HasError() {
-				t.Fatalf("unexpected diagnostics: %s", credDiagText(diags))
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
 			}
-			if !strings.Contains(got.source, tt.wantSource) {
-				t.Errorf("source = %q, want it to contain %q", got.source, tt.wantSource)
+			if !strings.Contains(got.Source, tt.wantSource) {
+				t.Errorf("source = %q, want it to contain %q", got.Source, tt.wantSource)
 			}
 			if tt.wantKeyID != "" {
-				c, err := got.provider.Credential(context.Background())
+				c, err := got.Provider.Credential(context.Background())
 				if err != nil {
 					t.Fatalf("Credential: %v", err)
 				}
@@ -174,11 +187,12 @@ func TestResolveCredentials(t *testing.T) {
 
 func TestNoCredentialsDetailListsEverySource(t *testing.T) {
 	home := t.TempDir()
-	for _, k := range credentialEnvVars {
-		t.Setenv(k, "")
+	clearCredentialEnv(t)
+	_, err := ResolveCredentials(CredentialSettings{}, fakeEnv(home, nil))
+	if ce, ok := errors.AsType[*CredentialError](err); !ok || ce.Title != "Unable to Find Credentials" || ce.Setting != "" {
+		t.Fatalf("error = %#v, want a CredentialError titled Unable to Find Credentials, on no setting", err)
 	}
-	_, diags := resolveCredentials(credentialSettings{}, fakeEnv(home, nil))
-	text := credDiagText(diags)
+	text := err.Error()
 	for _, want := range []string{
 		"access_key/secret_key", "ALIBABA_CLOUD_ACCESS_KEY_ID", "OIDC", "CLI profile: " + filepath.Join(home, ".aliyun", "config.json"),
 		"credentials file: " + filepath.Join(home, ".alibabacloud", "credentials"), "ECS RAM role", "credentials URI",
@@ -214,3 +228,58 @@ func TestChainProviderSticksToTheFirstWorkingSource(t *testing.T) {
 		t.Errorf("error = %v, want both failures", err)
 	}
 }
+
+// clearCredentialEnv removes every credential source of the process
+// environment for the duration of the test (credentials-go's builders read
+// it), including the home directory's files.
+func clearCredentialEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "ALIBABA_CLOUD_") || strings.HasPrefix(k, "ALICLOUD_") || strings.HasPrefix(k, "ALIBABACLOUD_") {
+			t.Setenv(k, "")
+		}
+	}
+	t.Setenv("HOME", t.TempDir())
+}
+
+// fakeEnv is an Environment over a map and a home directory.
+func fakeEnv(home string, vars map[string]string) Environment {
+	return Environment{
+		Getenv:  func(k string) string { return vars[k] },
+		HomeDir: func() (string, error) { return home, nil },
+	}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+const cliConfigJSON = `{
+  "current": "main",
+  "profiles": [
+    {"name": "main", "mode": "AK", "access_key_id": "id-main", "access_key_secret": "secret-main"},
+    {"name": "other", "mode": "AK", "access_key_id": "id-other", "access_key_secret": "secret-other"}
+  ]
+}`
+
+// stubProvider is a credentials-go provider with a fixed answer.
+type stubProvider struct {
+	cc    *providers.Credentials
+	err   error
+	calls int
+}
+
+func (s *stubProvider) GetCredentials() (*providers.Credentials, error) {
+	s.calls++
+	return s.cc, s.err
+}
+
+func (s *stubProvider) GetProviderName() string { return "stub" }
