@@ -352,4 +352,3 @@ func TestREADME_directoryFormat(t *testing.T) {
 		t.Errorf("old format: err = %v", err)
 	}
 }
-
