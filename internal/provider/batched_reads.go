@@ -13,21 +13,22 @@ import (
 const batchReadsEnvVar = "RESOURCEDIRECTORY_BATCH_READS"
 
 // importedKey marks, in a resource's private state, the Read that follows
-// an import: it reads fresh, not from the batched-read snapshot.
+// an import: it is served by a snapshot started at or after the first
+// import read of the operation (rdapi.Snapshot.ImportedContact), never by
+// one an earlier read of the operation started.
 const importedKey = "imported"
 
 // markImported is called by ImportState so that the Read that follows
-// reads fresh.
+// reads as imports do.
 func markImported(ctx context.Context, private privateSetter, diags *diag.Diagnostics) {
 	if private != nil {
 		diags.Append(private.SetKey(ctx, importedKey, []byte("true"))...)
 	}
 }
 
-// readContact reads a contact for Read: from the snapshot, or fresh after
-// an import (clearing the mark, so that the state is the same as without
-// it). When the protocol layer looked the contact up already (a memoised
-// read that did not match), Read uses what it found.
+// readContact reads a contact for Read: from the snapshot, or after an
+// import from a snapshot of the imports (clearing the mark, so that the
+// state is the same as without it).
 func readContact(ctx context.Context, client *rdapi.Client, id string, prior privateGetter, next privateSetter, diags *diag.Diagnostics) (*rdapi.Contact, error) {
 	if prior != nil {
 		v, d := prior.GetKey(ctx, importedKey)
@@ -36,16 +37,8 @@ func readContact(ctx context.Context, client *rdapi.Client, id string, prior pri
 			if next != nil {
 				diags.Append(next.SetKey(ctx, importedKey, nil)...)
 			}
-			return client.ReadContact(ctx, id)
+			return client.Snapshot().ImportedContact(ctx, id)
 		}
-	}
-	if l := readLookupFrom(ctx); l != nil && l.given {
-		l.used = true
-		if l.err != nil {
-			return nil, l.err
-		}
-		c := *l.contact
-		return &c, nil
 	}
 	return client.Snapshot().Contact(ctx, id)
 }

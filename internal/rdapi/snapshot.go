@@ -38,8 +38,14 @@ import (
 //     is fetched twice; the build is cancelled only when every reader
 //     waiting for it has gone.
 //
-// What a call needs fresh (the read after a write, after an import, after a
-// create) goes to ReadContact instead.
+// Imports read from a snapshot too (ImportedContact), under one more rule:
+// the snapshot must have been started at or after the first import read of
+// the process, so that a contact deleted after an earlier read of the same
+// operation (the plural data source that an adoption's import blocks
+// iterate over) is not imported from a view that predates its deletion.
+//
+// What a call needs fresh (the read after a write, after a create) goes to
+// ReadContact instead.
 
 // DefaultSnapshotMaxAge bounds the age of a batched-read snapshot. The
 // snapshot is the cache of one operation: Terraform starts a provider
@@ -88,18 +94,27 @@ type Snapshot struct {
 	// broken is set when listing was refused (for example not permitted):
 	// reads then go to the API one by one, as with batching off.
 	broken bool
+	// builds counts the builds started; importFloor, set by the first
+	// import read, is the number started before it: an import is served
+	// only by a later build.
+	builds      uint64
+	importFloor uint64
+	importing   bool
 }
 
 // snapshot is one build: every contact of the directory, with its pending
 // targets.
 type snapshot struct {
-	gen      uint64
+	gen uint64
+	// seq numbers the builds of one Snapshot from 1.
+	seq      uint64
 	at       time.Time
 	contacts map[string]*Contact
 	order    []string
 }
 
 type snapshotBuild struct {
+	seq     uint64
 	done    chan struct{}
 	snap    *snapshot
 	err     error
@@ -135,10 +150,32 @@ func (s *Snapshot) touch(contactID string) {
 // with GetMessageContact; a missing contact is an error that satisfies
 // IsNotFound, as from ReadContact.
 func (s *Snapshot) Contact(ctx context.Context, id string) (*Contact, error) {
+	return s.contact(ctx, id, 0)
+}
+
+// ImportedContact is Contact for the read that follows an import: it is
+// served only by a snapshot started at or after the first import read of
+// this Snapshot (a contact deleted after an earlier read of the same
+// operation then fails its import, as with a fresh read). Every import of
+// an operation shares that one snapshot.
+func (s *Snapshot) ImportedContact(ctx context.Context, id string) (*Contact, error) {
+	s.mu.Lock()
+	if !s.importing {
+		s.importing = true
+		s.importFloor = s.builds
+	}
+	floor := s.importFloor
+	s.mu.Unlock()
+	return s.contact(ctx, id, floor)
+}
+
+// contact serves Contact from a snapshot whose build number is above
+// floor.
+func (s *Snapshot) contact(ctx context.Context, id string, floor uint64) (*Contact, error) {
 	if id == "" {
 		return nil, errNoContactID(actionGet)
 	}
-	snap, err := s.get(ctx, false)
+	snap, err := s.get(ctx, false, floor)
 	if snap == nil || err != nil {
 		if err != nil && !s.fallback(err) {
 			return nil, err
@@ -182,7 +219,7 @@ func (s *Snapshot) ContactByName(ctx context.Context, name string) (*Contact, er
 // built; with batching off it lists the contacts and reads the pending
 // targets of the kept ones.
 func (s *Snapshot) Contacts(ctx context.Context, keep func(*MessageContact) bool) ([]*Contact, error) {
-	snap, err := s.get(ctx, true)
+	snap, err := s.get(ctx, true, 0)
 	if err != nil && !s.fallback(err) {
 		return nil, err
 	}
@@ -237,8 +274,9 @@ func (s *Snapshot) fallback(err error) bool {
 
 // get returns a snapshot fit for use, building one if needed; nil (and no
 // error) when batching is off. whole asks for one that reflects every
-// write of this client, as listing the whole directory needs.
-func (s *Snapshot) get(ctx context.Context, whole bool) (*snapshot, error) {
+// write of this client, as listing the whole directory needs; floor for
+// one whose build number is above it (imports).
+func (s *Snapshot) get(ctx context.Context, whole bool, floor uint64) (*snapshot, error) {
 	if !s.on {
 		return nil, nil
 	}
@@ -247,14 +285,17 @@ func (s *Snapshot) get(ctx context.Context, whole bool) (*snapshot, error) {
 		s.mu.Unlock()
 		return nil, nil
 	}
-	if cur := s.cur; cur != nil && s.c.now().Sub(cur.at) < s.maxAge && (!whole || cur.gen == s.gen) {
+	if cur := s.cur; cur != nil && s.c.now().Sub(cur.at) < s.maxAge && (!whole || cur.gen == s.gen) && cur.seq > floor {
 		s.mu.Unlock()
 		return cur, nil
 	}
 	b := s.pending
-	if b == nil {
+	if b == nil || b.seq <= floor {
+		// None in flight, or one started too early for this read: start
+		// another (the earlier one still serves its own readers).
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), snapshotBuildTimeout)
-		b = &snapshotBuild{done: make(chan struct{}), cancel: cancel}
+		s.builds++
+		b = &snapshotBuild{seq: s.builds, done: make(chan struct{}), cancel: cancel}
 		s.pending = b
 		gen := s.gen
 		go s.build(bctx, b, gen)
@@ -302,8 +343,11 @@ func (s *Snapshot) build(ctx context.Context, b *snapshotBuild, gen uint64) {
 	defer b.cancel()
 	snap, err := s.fetch(ctx, gen)
 	s.mu.Lock()
+	if snap != nil {
+		snap.seq = b.seq
+	}
 	b.snap, b.err = snap, err
-	if err == nil {
+	if err == nil && (s.cur == nil || s.cur.seq < snap.seq) {
 		s.cur = snap
 	}
 	if s.pending == b {

@@ -538,3 +538,93 @@ func fakeClock() (now func() time.Time, advance func(time.Duration)) {
 	return func() time.Time { mu.Lock(); defer mu.Unlock(); return t },
 		func(by time.Duration) { mu.Lock(); t = t.Add(by); mu.Unlock() }
 }
+
+// TestSnapshot_imports: the reads after imports share one snapshot started
+// at the first of them, never one that an earlier read of the operation
+// started (the plural data source of an adoption): a contact deleted in
+// between is not found, and a contact skipped by shifting pages is
+// confirmed with Get.
+func TestSnapshot_imports(t *testing.T) {
+	ctx := context.Background()
+	id := func(i int) string { return fmt.Sprintf("c-%016d", i) }
+
+	t.Run("deleted after the data source's read", func(t *testing.T) {
+		d := newFakeDirectory(250, 0)
+		s := newBatchingClient(t, d).Snapshot()
+		// The data source lists everything (one snapshot).
+		if all, err := s.Contacts(ctx, nil); err != nil || len(all) != 250 {
+			t.Fatalf("Contacts = %d, %v", len(all), err)
+		}
+		lists := d.count(actionList)
+		d.mu.Lock()
+		d.contacts = slices.Delete(d.contacts, 7, 8) // contact 7 deleted by someone else
+		d.mu.Unlock()
+
+		if _, err := s.ImportedContact(ctx, id(7)); !IsNotFound(err) {
+			t.Fatalf("import of the deleted contact: %v, want a not-found error", err)
+		}
+		if got := d.count(actionList) - lists; got != 3 {
+			t.Errorf("the imports' snapshot cost %d list pages, want 3 (a new snapshot of 249 contacts)", got)
+		}
+		for i := 8; i < 250; i++ {
+			v, err := s.ImportedContact(ctx, id(i))
+			if err != nil || v.ContactID != id(i) {
+				t.Fatalf("import of %s = %+v, %v", id(i), v, err)
+			}
+		}
+		if got := d.count(actionList) - lists; got != 3 {
+			t.Errorf("242 imports cost %d list pages in all, want 3: they share the imports' snapshot", got)
+		}
+		if got := d.count(actionGet); got != 1 {
+			t.Errorf("%d GetMessageContact calls, want 1 (the deleted contact's confirmation)", got)
+		}
+		// Reads that are not imports keep using the newest snapshot.
+		if _, err := s.Contact(ctx, id(9)); err != nil || d.count(actionList)-lists != 3 {
+			t.Errorf("a refresh after the imports: %v, %d list pages, want none more", err, d.count(actionList)-lists)
+		}
+	})
+
+	t.Run("a page shift between the list and the import", func(t *testing.T) {
+		d := newFakeDirectory(150, 0)
+		s := newBatchingClient(t, d).Snapshot()
+		if _, err := s.Contacts(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		d.beforeList = func(page int) {
+			if page == 2 {
+				// The first contact goes between the pages of the imports'
+				// snapshot: contact 100 moves to page 1, already read.
+				d.mu.Lock()
+				if d.contacts[0].ContactID == id(0) {
+					d.contacts = d.contacts[1:]
+				}
+				d.mu.Unlock()
+			}
+		}
+		v, err := s.ImportedContact(ctx, id(100))
+		if err != nil || v.ContactID != id(100) {
+			t.Fatalf("import of a contact the pages skipped = %+v, %v; want it found", v, err)
+		}
+		if got := d.count(actionGet); got != 1 {
+			t.Errorf("%d GetMessageContact calls, want 1 (the confirmation)", got)
+		}
+	})
+
+	t.Run("a write since the snapshot reads fresh", func(t *testing.T) {
+		d := newFakeDirectory(20, 0)
+		c := newBatchingClient(t, d)
+		if _, err := c.Snapshot().ImportedContact(ctx, id(1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.UpdateMessageContact(ctx, UpdateMessageContactInput{ContactID: id(2), Name: new("renamed")}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := c.Snapshot().ImportedContact(ctx, id(2))
+		if err != nil || v.Name != "renamed" {
+			t.Fatalf("import after a write = %+v, %v; want the new name", v, err)
+		}
+		if d.count(actionGet) != 1 || d.count(actionList) != 1 {
+			t.Errorf("%d gets and %d lists, want 1 and 1", d.count(actionGet), d.count(actionList))
+		}
+	})
+}
