@@ -214,12 +214,11 @@ func TestEnumerations_didYouMean(t *testing.T) {
 // OneOf, whose error suggests nothing.
 func TestEnumerations_noGenericOneOf(t *testing.T) {
 	ctx := context.Background()
-	p := New("test")()
+	rp := newProvider("test")
 	var schemas []any
 	var pr provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &pr)
+	rp.Schema(ctx, provider.SchemaRequest{}, &pr)
 	schemas = append(schemas, pr.Schema)
-	rp := p.(*resourceDirectoryProvider)
 	for _, f := range rp.Resources(ctx) {
 		var resp resource.SchemaResponse
 		f().Schema(ctx, resource.SchemaRequest{}, &resp)
