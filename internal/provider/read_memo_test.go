@@ -389,7 +389,7 @@ func ptrTo(s string) *string { return &s }
 // waitGone waits until the emulator has finished deleting id.
 func waitGone(t *testing.T, e *memoEnv, id string) {
 	t.Helper()
-	if err := e.api.WaitForDeletion(context.Background(), id); err != nil {
+	if _, err := e.api.WaitForDeletion(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 }
