@@ -28,8 +28,7 @@ func markImported(ctx context.Context, private privateSetter, diags *diag.Diagno
 
 // readContact reads a contact for Read: from the snapshot, or after an
 // import from a snapshot of the imports (clearing the mark, so that the
-// state is the same as without it). When the protocol layer looked the contact up already (a memoised
-// read that did not match), Read uses what it found.
+// state is the same as without it).
 func readContact(ctx context.Context, client *rdapi.Client, id string, prior privateGetter, next privateSetter, diags *diag.Diagnostics) (*rdapi.Contact, error) {
 	if prior != nil {
 		v, d := prior.GetKey(ctx, importedKey)
@@ -40,14 +39,6 @@ func readContact(ctx context.Context, client *rdapi.Client, id string, prior pri
 			}
 			return client.Snapshot().ImportedContact(ctx, id)
 		}
-	}
-	if l := readLookupFrom(ctx); l != nil && l.given {
-		l.used = true
-		if l.err != nil {
-			return nil, l.err
-		}
-		c := *l.contact
-		return &c, nil
 	}
 	return client.Snapshot().Contact(ctx, id)
 }

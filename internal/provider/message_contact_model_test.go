@@ -78,7 +78,7 @@ func TestSchemaModelParity(t *testing.T) {
 	}
 
 	// Every resource: its schema matches its model, with descriptions.
-	for _, newRes := range New("test")().Resources(ctx) {
+	for _, newRes := range newProvider("test").Resources(ctx) {
 		res := newRes()
 		var md resource.MetadataResponse
 		res.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "resourcedirectory"}, &md)
@@ -93,7 +93,7 @@ func TestSchemaModelParity(t *testing.T) {
 	// Every data source: its schema matches its model, the contact
 	// attributes have the shared types, and the plural data source's
 	// contacts are exactly messageContactModel.
-	for _, newDS := range New("test")().DataSources(ctx) {
+	for _, newDS := range newProvider("test").DataSources(ctx) {
 		ds := newDS()
 		var md datasource.MetadataResponse
 		ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "resourcedirectory"}, &md)
@@ -112,7 +112,7 @@ func TestSchemaModelParity(t *testing.T) {
 	}
 
 	var ps fwprovider.SchemaResponse
-	New("test")().Schema(ctx, fwprovider.SchemaRequest{}, &ps)
+	newProvider("test").Schema(ctx, fwprovider.SchemaRequest{}, &ps)
 	if d := ps.Schema.ValidateImplementation(ctx); d.HasError() {
 		t.Fatalf("provider schema implementation: %v", d)
 	}

@@ -260,8 +260,12 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	observeContact(ctx, v)
 }
+
+// legacyReadMemoKey is the private-state key under which builds before
+// 2026-12-06 stored a hash of a read's inputs (the read memo, since
+// removed). Read drops it, so that no state keeps a stale hash.
+const legacyReadMemoKey = "read_memo"
 
 func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state messageContactResourceModel
@@ -294,6 +298,7 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 	before := state
 	resp.Diagnostics.Append(state.fromAPI(ctx, v)...)
 	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, legacyReadMemoKey, nil)...)
 	// After an import, the provider-only arguments have no value yet.
 	state.defaultProviderArguments()
 	// The response starts as the current state and identity. When the read
@@ -371,7 +376,6 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 	plan.keepKnownComputed(planned)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
-	observeContact(ctx, v)
 }
 
 func (r *messageContactResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

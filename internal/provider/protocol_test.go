@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -124,4 +125,88 @@ func TestMessageContactResource_stateWithMembersUpgrades(t *testing.T) {
 	if err := attrs["name"].As(&name); err != nil || name != "Ops" {
 		t.Errorf("upgraded name = %q (%v), want Ops", name, err)
 	}
+}
+
+// TestMessageContactResource_stateWithReadMemoReads: states written by the
+// builds that memoised reads carry a hash of the last read's inputs under
+// the private key "read_memo". Such a state reads cleanly: nothing is
+// reported, an unchanged contact leaves the state as it is, a change made
+// outside Terraform is reported (the stale hash is not trusted), and the key
+// is dropped.
+func TestMessageContactResource_stateWithReadMemoReads(t *testing.T) {
+	env := newProtoEnv(t)
+	id := env.seed(t, "Ops", "ops@example.com", "")
+	schema := env.schemas.ResourceSchemas[benchContactType]
+	read := func(t *testing.T, state *tfprotov6.DynamicValue, private []byte) *tfprotov6.ReadResourceResponse {
+		t.Helper()
+		resp, err := env.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
+			TypeName: benchContactType, CurrentState: state, Private: private,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) > 0 {
+			t.Fatalf("ReadResource: %s", diagText(resp.Diagnostics))
+		}
+		return resp
+	}
+	// The state and private state as the contact's first refresh left them,
+	// plus the memo of a build that had one.
+	first := read(t, protoDynamicValue(t, schema, map[string]tftypes.Value{"id": str(id)}), nil)
+	private := map[string][]byte{}
+	if err := json.Unmarshal(first.Private, &private); err != nil {
+		t.Fatalf("decoding the private state: %v", err)
+	}
+	private["read_memo"] = []byte(`{"keys":["c2hhMjU2IG9mIHRoZSBsYXN0IHJlYWQncyBpbnB1dHM="]}`)
+	old, err := json.Marshal(private)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := func(t *testing.T, dv *tfprotov6.DynamicValue) string {
+		t.Helper()
+		v, err := dv.Unmarshal(schema.ValueType())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var attrs map[string]tftypes.Value
+		var s string
+		if err := v.As(&attrs); err != nil || attrs["title"].As(&s) != nil {
+			t.Fatalf("reading the title of %v", v)
+		}
+		return s
+	}
+	dropped := func(t *testing.T, resp *tfprotov6.ReadResourceResponse) {
+		t.Helper()
+		got := map[string][]byte{}
+		if err := json.Unmarshal(resp.Private, &got); err != nil {
+			t.Fatalf("decoding the private state: %v", err)
+		}
+		if _, ok := got["read_memo"]; ok {
+			t.Error("the read kept the read_memo key")
+		}
+		if _, ok := got["verified_targets"]; !ok {
+			t.Error("the read lost the verified_targets key")
+		}
+	}
+
+	t.Run("unchanged", func(t *testing.T) {
+		resp := read(t, first.NewState, old)
+		if got, want := string(resp.NewState.MsgPack), string(first.NewState.MsgPack); got != want {
+			t.Error("the read changed the state of an unchanged contact")
+		}
+		dropped(t, resp)
+	})
+	t.Run("changed outside Terraform", func(t *testing.T) {
+		ceo := "CEO"
+		if err := env.client.UpdateMessageContact(context.Background(), rdapi.UpdateMessageContactInput{ContactID: id, Title: &ceo}); err != nil {
+			t.Fatal(err)
+		}
+		// A new operation: a provider process with a snapshot of its own.
+		configureProtocolServer(t, env.server, env.emu, "1.14.0")
+		resp := read(t, first.NewState, old)
+		if got := title(t, resp.NewState); got != ceo {
+			t.Errorf("title after an out-of-band change = %q, want %q", got, ceo)
+		}
+		dropped(t, resp)
+	})
 }

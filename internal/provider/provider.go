@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -40,9 +39,6 @@ type resourceDirectoryProvider struct {
 	version string
 	// env is the process environment; tests replace it.
 	env rdapi.Environment
-	// configured is what Configure handed to the resources, for the
-	// protocol layer's memoised reads.
-	configured atomic.Pointer[providerData]
 }
 
 // providerTypeName is the provider's type name, the prefix of its
@@ -52,20 +48,8 @@ const providerTypeName = "resourcedirectory"
 // contactType is the type name of the message contact resource.
 const contactType = providerTypeName + "_message_contact"
 
-// configuredClient returns the API client Configure built, nil before it.
-func (p *resourceDirectoryProvider) configuredClient() *rdapi.Client {
-	if pd := p.configured.Load(); pd != nil {
-		return pd.client
-	}
-	return nil
-}
-
-// New returns a constructor for the provider, reporting version (set at
-// release time) to Terraform and in the API client's User-Agent.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return newProvider(version) }
-}
-
+// newProvider returns the provider, reporting version (set at release time)
+// to Terraform and in the API client's User-Agent.
 func newProvider(version string) *resourceDirectoryProvider {
 	return &resourceDirectoryProvider{version: version, env: rdapi.OSEnvironment()}
 }
@@ -335,7 +319,6 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 	})
 
 	pd := &providerData{client: client}
-	p.configured.Store(pd)
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
 	resp.ListResourceData = pd
