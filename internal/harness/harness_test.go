@@ -245,18 +245,40 @@ func TestInstallation_CLIConfig(t *testing.T) {
 
 func TestNewCLI(t *testing.T) {
 	dir := t.TempDir()
-	for name, want := range map[string]string{"tofu": "opentofu", "terraform-1.15.9": "terraform"} {
-		p := filepath.Join(dir, name)
+	for _, tc := range []struct{ path, name, product, command string }{
+		{"tofu-d7fa1bcd8b01/tofu", "opentofu", "OpenTofu", "tofu"},
+		{"bin/terraform", "terraform", "Terraform", "terraform"},
+		{"terraform-1.5.7/terraform", "terraform", "Terraform", "terraform"},
+		{"terraform-1.15.9", "terraform", "Terraform", "terraform"},
+	} {
+		p := filepath.Join(dir, tc.path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, nil, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		c, err := NewCLI(p)
-		if err != nil || c.Name != want || c.Path != p {
-			t.Errorf("NewCLI(%s) = %+v, %v; want %s", name, c, err, want)
+		if err != nil || c.Name != tc.name || c.Product != tc.product || c.Command != tc.command || c.Path != p {
+			t.Errorf("NewCLI(%s) = %+v, %v; want %s (%s, %s)", tc.path, c, err, tc.name, tc.product, tc.command)
 		}
 	}
 	if _, err := NewCLI(filepath.Join(dir, "missing")); err == nil {
 		t.Error("NewCLI of a missing file succeeded")
+	}
+}
+
+func TestIsPackagePath(t *testing.T) {
+	for line, want := range map[string]bool{
+		"github.com/hashicorp/terraform-plugin-go/tfprotov6": true,
+		"command-line-arguments":                             true,
+		"# github.com/x/y":                                   false,
+		"./main.go:3:2: undefined: x":                        false,
+		"":                                                   false,
+	} {
+		if got := isPackagePath(line); got != want {
+			t.Errorf("isPackagePath(%q) = %v, want %v", line, got, want)
+		}
 	}
 }
 
