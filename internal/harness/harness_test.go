@@ -21,22 +21,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(Main(m)) }
 
-// startEmulator starts an emulator as cfg says and stops it at cleanup,
-// failing the test if it does not stop cleanly.
-func startEmulator(t *testing.T, cfg EmulatorConfig) *Emulator {
-	t.Helper()
-	emu, err := StartEmulator(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := emu.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return emu
-}
-
 func apiClient(t *testing.T, url string) *rdapi.Client {
 	t.Helper()
 	c, err := rdapi.New(rdapi.Options{
@@ -58,7 +42,7 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 		mu        sync.Mutex
 		requested []string
 	)
-	emu := startEmulator(t, EmulatorConfig{Wrap: func(next http.Handler) http.Handler {
+	emu, err := StartEmulator(t.Context(), EmulatorConfig{Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if name, ok := strings.CutPrefix(r.URL.Path, "/_emulator/"); ok {
 				mu.Lock()
@@ -68,6 +52,10 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() }) // in process: it cannot fail
 	ctx, api, admin := t.Context(), apiClient(t, emu.URL), emu.Admin
 	added, err := api.AddMessageContact(ctx, rdapi.AddMessageContactInput{
 		Name: "Ann", EmailAddress: "ann@example.com", Title: "CEO", MessageTypes: []string{"AccountExpenses"},
@@ -191,7 +179,11 @@ func TestStartEmulator_process(t *testing.T) {
 		s.AsyncDelete = 2 * time.Second
 	}
 	var log bytes.Buffer
-	emu := startEmulator(t, EmulatorConfig{Binary: bins.Emulator, Settings: change, Args: []string{"-seed", "7"}, Log: &log})
+	emu, err := StartEmulator(t.Context(), EmulatorConfig{Binary: bins.Emulator, Settings: change, Args: []string{"-seed", "7"}, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() }) // if the test ends before it closes the emulator itself
 	want := emulator.DefaultSettings()
 	change(&want)
 	if got, err := emu.Admin.Settings(t.Context()); err != nil || got != want {
@@ -312,18 +304,28 @@ resource "resourcedirectory_message_contact" "ops" {
 		t.Run(cli.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			emu := startEmulator(t, EmulatorConfig{})
-			rc, err := Installation{Mirror: mirror}.Write(filepath.Join(t.TempDir(), "cli.tfrc"))
+			emu, err := StartEmulator(ctx, EmulatorConfig{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ws, err := NewWorkspace(WorkspaceConfig{CLI: cli, Dir: t.TempDir(), CLIConfig: rc, Endpoint: emu.URL})
-			if err != nil {
-				t.Fatal(err)
+			t.Cleanup(func() { _ = emu.Close() })
+			// contactWorkspace is a workspace holding the contact, installing
+			// the provider as inst says.
+			contactWorkspace := func(inst Installation) *Workspace {
+				rc, err := inst.Write(filepath.Join(t.TempDir(), "cli.tfrc"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ws, err := NewWorkspace(WorkspaceConfig{CLI: cli, Dir: t.TempDir(), CLIConfig: rc, Endpoint: emu.URL})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ws.WriteFile("main.tf", contact); err != nil {
+					t.Fatal(err)
+				}
+				return ws
 			}
-			if err := ws.WriteFile("main.tf", contact); err != nil {
-				t.Fatal(err)
-			}
+			ws := contactWorkspace(Installation{Mirror: mirror})
 			var out bytes.Buffer
 			if err := ws.Do(&out, func(tf *tfexec.Terraform) error { return tf.Init(ctx) }); err != nil {
 				t.Fatalf("init: %v\n%s", err, out.String())
@@ -353,17 +355,7 @@ resource "resourcedirectory_message_contact" "ops" {
 			}
 
 			// dev_overrides: a plan without init, in a fresh directory.
-			rc, err = Installation{DevOverrides: map[string]string{ProviderSource: bins.ProviderDir}}.Write(filepath.Join(t.TempDir(), "dev.tfrc"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			dev, err := NewWorkspace(WorkspaceConfig{CLI: cli, Dir: t.TempDir(), CLIConfig: rc, Endpoint: emu.URL})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := dev.WriteFile("main.tf", contact); err != nil {
-				t.Fatal(err)
-			}
+			dev := contactWorkspace(Installation{DevOverrides: map[string]string{ProviderSource: bins.ProviderDir}})
 			out.Reset()
 			changes, err := func() (changes bool, err error) {
 				err = dev.Do(&out, func(tf *tfexec.Terraform) error { changes, err = tf.Plan(ctx); return err })
