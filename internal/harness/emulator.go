@@ -103,6 +103,9 @@ func startProcess(ctx context.Context, bin string, args []string, log io.Writer)
 	if log == nil {
 		log = io.Discard
 	}
+	// The process's stderr and the rest of its stdout are copied in two
+	// goroutines.
+	log = &lockedWriter{w: log}
 	// Not CommandContext: the emulator outlives ctx until Close stops it
 	// gracefully.
 	cmd := exec.Command(bin, args...)
