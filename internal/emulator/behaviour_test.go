@@ -620,3 +620,27 @@ func TestCreateDate_zoneAndSkew(t *testing.T) {
 		t.Errorf("default zone = %s, want +08:00", z)
 	}
 }
+
+// TestVerificationTargets_masked: with VerificationTargets masked,
+// ListMessageContactVerifications shows targets in the shape of the API
+// reference's examples, and Get and List still show the values.
+func TestVerificationTargets_masked(t *testing.T) {
+	s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.VerificationTargets = TargetsMasked }))
+	c := newSDK(t, s, signV3)
+	id := c.addContact("tom", "someone@example.com", "86-13912341234", "AccountExpenses")
+	var targets []any
+	for _, row := range c.must("ListMessageContactVerifications", map[string]any{"ContactId": id})["ContactVerifications"].([]any) {
+		targets = append(targets, row.(map[string]any)["Target"])
+	}
+	if diff := cmp.Diff([]any{"some***@example.com", "86-139****1234"}, targets); diff != "" {
+		t.Errorf("masked targets (-want +got):\n%s", diff)
+	}
+	if got := c.get(id); got["EmailAddress"] != "someone@example.com" || got["PhoneNumber"] != "86-13912341234" {
+		t.Errorf("Get shows %v, %v; want the values unmasked", got["EmailAddress"], got["PhoneNumber"])
+	}
+	s.MustApply(func(cfg *Settings) { cfg.VerificationTargets = TargetsFull })
+	row := c.must("ListMessageContactVerifications", map[string]any{"ContactId": id})["ContactVerifications"].([]any)[0]
+	if got := row.(map[string]any)["Target"]; got != "someone@example.com" {
+		t.Errorf("full target = %v", got)
+	}
+}

@@ -113,6 +113,14 @@
 //     {ContactId, Target}, paged. [A] ContactId is an optional filter (the
 //     documented example has TotalCount 48, which one contact cannot have);
 //     rows follow contact creation order, email before phone.
+//   - [A] Targets are shown as submitted. The API reference's examples show
+//     them masked (someone***@example.com, 86-139****1234), as they show
+//     Get's and List's; whether the API masks them is undocumented.
+//     Switch: Settings.VerificationTargets (verification_targets, full or
+//     masked): masked shows the first half of an address's local part,
+//     "***@" and the domain, and a phone number's country code, first three
+//     digits, a "*" per hidden digit and last four. Get and List always
+//     show the values unmasked.
 //   - [D] Send*VerificationForMessageContact works only for the current
 //     pending target, else 404 EntityNotExists.Contact.Verification, and
 //     counts against a daily per-account limit, beyond which it answers
@@ -280,7 +288,8 @@
 //	                          {"action": "AddMessageContact", "drop": true, "n": 1}
 //	                          {"deletion_failure": [{"account_id": "1500000000000002", "message_types": ["AccountExpenses"]}]}
 //	                          -> {"ok": true}
-//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted", "latency": "20ms",
+//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted",
+//	                           "verification_targets": "masked", "latency": "20ms",
 //	                           "mutation_hold": "100ms", "lock_scope": "contact", "rate_limit": 20,
 //	                           "daily_send_limit": 10, "max_members_per_contact": 20, "async_delete": "2s",
 //	                           "read_after_create_delay": "0s", "server_error_rate": 0,

@@ -254,6 +254,7 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 			fmt.Sprintf("Message contact %s was created, but reading it back failed: %s", out.ContactID, err))
 		return
 	}
+	resolveMasked(v, verifiedTargets{}, []string{plan.EmailAddress.ValueString()}, []string{plan.PhoneNumber.ValueString()})
 	if plan.SendVerification.ValueBool() {
 		r.sendVerifications(ctx, &resp.Diagnostics, v, true, true)
 	}
@@ -296,6 +297,7 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	before := state
+	resolveMasked(v, loadVerified(ctx, req.Private), []string{state.EmailAddress.ValueString()}, []string{state.PhoneNumber.ValueString()})
 	resp.Diagnostics.Append(state.fromAPI(ctx, v)...)
 	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, legacyReadMemoKey, nil)...)
@@ -358,6 +360,7 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddError("Unable to Read Message Contact After Update", err.Error())
 		return
 	}
+	resolveMasked(v, loadVerified(ctx, req.Private), []string{plan.EmailAddress.ValueString()}, []string{plan.PhoneNumber.ValueString()})
 	sendChanged := plan.SendVerification.ValueBool()
 	if sendChanged && (emailChanged || phoneChanged) {
 		r.sendVerifications(ctx, &resp.Diagnostics, v, emailChanged, phoneChanged)

@@ -133,6 +133,19 @@ func TestMessageContactResource_identity(t *testing.T) {
 
 func TestMessageContactResource_pendingVerification(t *testing.T) {
 	t.Parallel()
+	testPendingVerification(t)
+}
+
+// TestMessageContactResource_pendingVerificationMasked: the same life under
+// an API that masks the targets it lists as awaiting verification (as the
+// API reference's examples show them): the state holds the full values,
+// plans stay empty, and every verification goes to the full target.
+func TestMessageContactResource_pendingVerificationMasked(t *testing.T) {
+	t.Parallel()
+	testPendingVerification(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.VerificationTargets = emulator.TargetsMasked }))
+}
+
+func testPendingVerification(t *testing.T, opts ...emulator.Option) {
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		c.phone = phoneA
@@ -237,7 +250,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 				},
 			},
 		})
-	})
+	}, opts...)
 }
 
 func TestMessageContactResource_sendVerificationDisabled(t *testing.T) {
