@@ -70,13 +70,11 @@ func checkMembersInTree(ctx context.Context, client *rdapi.Client, attr path.Pat
 		strings.Join(quoted, ", "), what, tree.DirectoryID, tree.DirectoryID, tree.RootFolderID))
 }
 
-var _ resource.ResourceWithModifyPlan = (*messageContactMembersResource)(nil)
-
-// ModifyPlan refuses, at plan time, members to be bound that are not in the
-// resource directory, naming every one in a single error. Members already
-// bound are not checked: one removed from the directory stays bound (the
-// API does not unbind it), and removing it from member_ids unbinds it.
-func (r *messageContactMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// checkNewMembers refuses, at plan time, members to be bound that are not
+// in the resource directory, naming every one in a single error. Members
+// already bound are not checked: one removed from the directory stays bound
+// (the API does not unbind it), and removing it from member_ids unbinds it.
+func (r *messageContactMembersResource) checkNewMembers(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.client == nil || req.Plan.Raw.IsNull() {
 		return
 	}

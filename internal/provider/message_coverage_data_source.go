@@ -89,7 +89,7 @@ func (d *messageCoverageDataSource) Schema(ctx context.Context, _ datasource.Sch
 				ElementType: types.StringType,
 				MarkdownDescription: "The message types to check (default: all six, " +
 					strings.Join(rdapi.MessageTypes, ", ") + ").",
-				Validators: []validator.Set{setvalidator.SizeAtLeast(1), messageTypesValidator{}},
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), messageTypesValidator},
 			},
 			"folder_id": schema.StringAttribute{
 				Optional: true,

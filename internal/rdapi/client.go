@@ -189,6 +189,7 @@ type Client struct {
 	loopback         bool
 	snapshot         *Snapshot
 	tree             treeCache
+	deletions        deletionWatch
 }
 
 // New builds a Client. It validates o and makes no network call.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -450,17 +449,32 @@ func (s *Snapshot) withPageSize(known *atomic.Int64, list func(size int) error) 
 	return fmt.Errorf("no page size from %d down to %d was accepted: %w", steps[0], steps[len(steps)-1], err)
 }
 
-// setPending sets the pending targets of v from targets, the way
-// WithPending does: only "@" tells an email address from a phone number,
-// and the first of each kind counts.
-func (v *Contact) setPending(targets []string) {
-	for _, t := range targets {
-		if strings.Contains(t, "@") {
-			if v.PendingEmailAddress == "" {
-				v.PendingEmailAddress = t
-			}
-		} else if v.PendingPhoneNumber == "" {
-			v.PendingPhoneNumber = t
-		}
-	}
+// current returns the newest snapshot, whatever its age, or nil.
+func (s *Snapshot) current() *snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
 }
+
+// Cached returns contact id from a snapshot (building one if there is
+// none), or nil when only GetMessageContact could tell: batching is off,
+// this client wrote the contact since the snapshot, or the snapshot does
+// not list it. It never reads the contact alone.
+func (s *Snapshot) Cached(ctx context.Context, id string) *Contact {
+	snap, err := s.get(ctx, false, 0)
+	if snap == nil || err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	written := s.touched[id] > snap.gen
+	s.mu.Unlock()
+	if v, ok := snap.contacts[id]; ok && !written {
+		out := *v
+		return &out
+	}
+	return nil
+}
+
+// Batching reports whether reads are served from snapshots: batching is
+// on and has not been given up.
+func (s *Snapshot) Batching() bool { return s.batching() }
