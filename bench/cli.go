@@ -74,6 +74,7 @@ type result struct {
 	peakRSS  int64 // bytes: the largest VmHWM of the provider processes the command started
 	errors   int   // "Error:" diagnostics in the output
 	exitCode int
+	output   string
 }
 
 // run runs the CLI with args, timing it and polling /proc for the peak
@@ -101,7 +102,7 @@ func (c *cli) run(ctx context.Context, args ...string) (result, error) {
 	close(stop)
 	wg.Wait()
 
-	r := result{wall: wall, peakRSS: peak}
+	r := result{wall: wall, peakRSS: peak, output: out.String()}
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):

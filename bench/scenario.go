@@ -19,6 +19,9 @@ const (
 	opApplyBindings  = "apply bindings"
 	opRefreshBound   = "refresh, + 1 binding each"
 	opDestroy        = "destroy"
+	opAdoptPlan      = "adoption plan (README recipe, half bound)"
+	opAdoptApply     = "adoption apply"
+	opAdoptDestroy   = "destroy of the adopted"
 )
 
 // row is one measured CLI command.
@@ -96,7 +99,10 @@ func (s *scenario) play(ctx context.Context) error {
 	if err := s.measure(ctx, opRefreshBound, 0, false, "plan"); err != nil {
 		return err
 	}
-	return s.measure(ctx, opDestroy, p, true, "destroy", "-auto-approve")
+	if err := s.measure(ctx, opDestroy, p, true, "destroy", "-auto-approve"); err != nil {
+		return err
+	}
+	return s.adopt(ctx)
 }
 
 func (s *scenario) writeConfig(bindings bool) error {
