@@ -30,7 +30,7 @@ func (s *scenario) adopt(ctx context.Context) error {
 		return err
 	}
 	p := s.o.parallelism[0]
-	if res, err := s.cli.run(ctx, "apply", "-auto-approve", "-parallelism="+strconv.Itoa(p)); err != nil || res.errors > 0 {
+	if res, err := s.cli.run(ctx, apply(p)); err != nil || res.errors > 0 {
 		return fmt.Errorf("creating the directory to adopt: %v (%d errors)", err, res.errors)
 	}
 	if err := s.verify(ctx, 0, s.n); err != nil {
@@ -55,26 +55,22 @@ func (s *scenario) adopt(ctx context.Context) error {
 	for _, step := range []struct {
 		op          string
 		parallelism int
-		args        []string
+		cmd         command
 	}{
-		{opAdoptPlan, 30, []string{"plan"}},
-		{opAdoptPlan, 0, []string{"plan"}},
-		{opAdoptApply, p, []string{"apply", "-auto-approve"}},
+		{opAdoptPlan, 30, planWith(30)},
+		{opAdoptPlan, 0, planWith(0)},
+		{opAdoptApply, p, apply(p)},
 	} {
-		args := step.args
-		if step.parallelism > 0 {
-			args = append(args, "-parallelism="+strconv.Itoa(step.parallelism))
-		}
-		fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s %v\n", s.n, onOff(s.batch), step.op, args)
-		before, err := s.emu.stats(ctx)
+		fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s [%s]\n", s.n, onOff(s.batch), step.op, step.cmd.shown)
+		before, err := s.emu.Admin.Stats(ctx)
 		if err != nil {
 			return err
 		}
-		res, err := s.cli.run(ctx, args...)
+		res, err := s.cli.run(ctx, step.cmd)
 		if err != nil {
 			return err
 		}
-		after, err := s.emu.stats(ctx)
+		after, err := s.emu.Admin.Stats(ctx)
 		if err != nil {
 			return err
 		}
@@ -83,13 +79,13 @@ func (s *scenario) adopt(ctx context.Context) error {
 			fmt.Fprintf(os.Stderr, "bench: %s planned %d imports, want %d\n", step.op, got, imports)
 		}
 		s.rows = append(s.rows, row{n: s.n, batch: s.batch, op: step.op, parallelism: step.parallelism,
-			calls: after.since(before), wall: res.wall, peakRSS: res.peakRSS, errors: res.errors})
+			calls: since(after, before), wall: res.wall, peakRSS: res.peakRSS, errors: res.errors})
 		rows = append(rows, len(s.rows)-1)
 	}
 	// The baseline: a plan without refresh of the adopted configuration.
 	var bases []time.Duration
 	for range s.o.samples {
-		base, err := s.cli.run(ctx, "plan", "-refresh=false")
+		base, err := s.cli.run(ctx, plan(false, false))
 		if err != nil {
 			return err
 		}
@@ -103,7 +99,7 @@ func (s *scenario) adopt(ctx context.Context) error {
 			return fmt.Errorf("%s reported %d errors", s.rows[i].op, s.rows[i].errors)
 		}
 	}
-	return s.measure(ctx, opAdoptDestroy, p, true, "destroy", "-auto-approve")
+	return s.measure(ctx, opAdoptDestroy, p, true, destroy(p))
 }
 
 // plannedImports reads "Plan: N to import" (0 when the plan imports

@@ -65,19 +65,9 @@ func (a *Admin) Apply(ctx context.Context, change func(*emulator.Settings)) (emu
 	}
 	want := cur
 	change(&want)
-	before, err := settingsJSON(cur)
+	patch, err := changedSettings(cur, want)
 	if err != nil {
 		return cur, err
-	}
-	after, err := settingsJSON(want)
-	if err != nil {
-		return cur, err
-	}
-	patch := map[string]json.RawMessage{}
-	for name, v := range after {
-		if !bytes.Equal(before[name], v) {
-			patch[name] = v
-		}
 	}
 	return call[emulator.Settings](ctx, a, http.MethodPost, "settings", patch)
 }
