@@ -56,9 +56,10 @@ type target struct {
 	verdict func(rows []row) (met bool, evidence string, measured bool)
 }
 
-func find(rows []row, n int, batch bool, op string, parallelism int) (row, bool) {
+// find returns the row of op at n with batching on (the targets' mode).
+func find(rows []row, n int, op string, parallelism int) (row, bool) {
 	for _, r := range rows {
-		if r.n == n && r.batch == batch && r.op == op && r.parallelism == parallelism {
+		if r.n == n && r.batch && r.op == op && r.parallelism == parallelism {
 			return r, true
 		}
 	}
@@ -67,7 +68,7 @@ func find(rows []row, n int, batch bool, op string, parallelism int) (row, bool)
 
 func refreshTarget(op string, maxCalls int, maxRatio float64) func([]row) (bool, string, bool) {
 	return func(rows []row) (bool, string, bool) {
-		r, ok := find(rows, 500, true, op, 0)
+		r, ok := find(rows, 500, op, 0)
 		if !ok {
 			return false, "", false
 		}
@@ -79,7 +80,7 @@ func refreshTarget(op string, maxCalls int, maxRatio float64) func([]row) (bool,
 
 func applyTarget(parallelism int) func([]row) (bool, string, bool) {
 	return func(rows []row) (bool, string, bool) {
-		r, ok := find(rows, 200, true, opApply, parallelism)
+		r, ok := find(rows, 200, opApply, parallelism)
 		if !ok {
 			return false, "", false
 		}
@@ -95,7 +96,7 @@ func applyTarget(parallelism int) func([]row) (bool, string, bool) {
 // against plan -refresh=false of the adopted configuration.
 func adoptionTarget(op string, parallelism int) func([]row) (bool, string, bool) {
 	return func(rows []row) (bool, string, bool) {
-		r, ok := find(rows, 500, true, op, parallelism)
+		r, ok := find(rows, 500, op, parallelism)
 		if !ok {
 			return false, "", false
 		}
@@ -108,7 +109,7 @@ func adoptionTarget(op string, parallelism int) func([]row) (bool, string, bool)
 // destroyTarget judges the destroy of the adopted directory at N = 500:
 // at most N + N/2 + 20 calls, wall at most 1.2x (lower bound + CLI time).
 func destroyTarget(rows []row) (bool, string, bool) {
-	r, ok := find(rows, 500, true, opAdoptDestroy, 10)
+	r, ok := find(rows, 500, opAdoptDestroy, 10)
 	if !ok {
 		return false, "", false
 	}
