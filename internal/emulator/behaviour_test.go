@@ -644,3 +644,31 @@ func TestVerificationTargets_masked(t *testing.T) {
 		t.Errorf("full target = %v", got)
 	}
 }
+
+// TestAdmin_outOfBandRefusals: the out-of-band endpoints keep the API's
+// rules and say what is wrong.
+func TestAdmin_outOfBandRefusals(t *testing.T) {
+	s := NewServer(t)
+	c := newSDK(t, s, signV3)
+	c.addContact("tom", "tom@example.com", "")
+	for _, tt := range []struct {
+		name   string
+		body   any
+		status int
+		want   string
+	}{
+		{"contacts/update", map[string]any{"contact": "nobody", "title": "CEO"}, 404, `no contact has the ID or name \"nobody\"`},
+		{"contacts/update", map[string]any{"contact": "tom", "title": "Boss"}, 400, "InvalidParameter.Title"},
+		{"contacts/bind", map[string]any{"contact": "tom", "member_ids": []string{"fd-Nope12345"}}, 400, "InvalidMember"},
+		{"contacts/delete", map[string]any{"contact": "tom", "member_ids": []string{"rd-k3Ux9d"}}, 400, `contacts/delete takes {\"contact\": ID or name}`},
+		{"contacts/delete", map[string]any{"contact": "c-NotThereNotThere"}, 404, "no contact has the ID or name"},
+	} {
+		status, body := adminPost(t, s, tt.name, tt.body)
+		if status != tt.status || !strings.Contains(body, tt.want) {
+			t.Errorf("%s %v: HTTP %d %s, want %d with %q", tt.name, tt.body, status, body, tt.status, tt.want)
+		}
+	}
+	if got, _ := s.Contact(s.Contacts()[0].ID); got.Title != "TechnicalDirector" || len(got.Members) != 0 {
+		t.Errorf("a refused change changed the contact: %+v", got)
+	}
+}

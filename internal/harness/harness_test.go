@@ -124,6 +124,26 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 		t.Errorf("RemoveAccount = %+v, %v; want the directory without the account", d, err)
 	}
 
+	c, err = admin.UpdateContact(ctx, emulator.AdminContactChange{Contact: "Ann", Title: "Other", MessageTypes: []string{"FaultMessage"}})
+	if err != nil || c.Title != "Other" || !slices.Equal(c.MessageTypes, []string{"FaultMessage"}) {
+		t.Errorf("UpdateContact = %+v, %v; want Ann with title Other and FaultMessage", c, err)
+	}
+	if c, err = admin.BindContact(ctx, added.ContactID, "fd-Dev2Lm5Wx", "rd-k3Ux9d"); err != nil || len(c.Members) != 2 {
+		t.Errorf("BindContact = %+v, %v; want two members", c, err)
+	}
+	if c, err = admin.UnbindContact(ctx, "Ann", "rd-k3Ux9d"); err != nil || !slices.Equal(c.Members, []string{"fd-Dev2Lm5Wx"}) {
+		t.Errorf("UnbindContact = %+v, %v; want Development only", c, err)
+	}
+	if err := admin.ResetSends(ctx); err != nil {
+		t.Error(err)
+	}
+	if err := admin.DeleteContact(ctx, "Ann"); err != nil || emu.Server.Len() != 0 {
+		t.Errorf("DeleteContact: %v, %d contacts left", err, emu.Server.Len())
+	}
+	if err := admin.DeleteContact(ctx, "Ann"); !errors.As(err, &aerr) || aerr.StatusCode != http.StatusNotFound {
+		t.Errorf("deleting Ann again: %v, want an AdminError with 404", err)
+	}
+
 	stats, err := admin.Stats(ctx)
 	if err != nil || stats.Calls["AddMessageContact"] != 1 || stats.Calls["GetMessageContact"] != 2 {
 		t.Errorf("Stats = %+v, %v; want 1 Add and 2 Gets", stats, err)

@@ -107,7 +107,7 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"title": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: descTitle,
-				Validators:          []validator.String{stringvalidator.OneOf(rdapi.Titles...)},
+				Validators:          []validator.String{titleValidator},
 			},
 			"message_types": schema.SetAttribute{
 				Required:            true,
@@ -115,7 +115,7 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: descMessageTypes + " The API replaces the whole list on update.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					messageTypesValidator{},
+					messageTypesValidator,
 				},
 			},
 			"send_verification": schema.BoolAttribute{
@@ -527,7 +527,9 @@ func handleSendResult(ctx context.Context, diags *diag.Diagnostics, kind, target
 }
 
 // addNameTaken reports InvalidParameter.Name.AlreadyUsed on name, naming the
-// contact that holds the name and, on create, how to import it.
+// contact that holds the name and, on create, how to import it; when this
+// run created the holder, two resources declare the same name, which an
+// import would not fix.
 func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.Diagnostics, name string, apiErr error, onCreate bool) {
 	holder := ""
 	mc, err := r.client.FindContactByName(ctx, name)
@@ -536,6 +538,16 @@ func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.D
 		tflog.Warn(ctx, "unable to look up the contact holding the name", map[string]any{"error": err.Error()})
 	case mc != nil:
 		holder = mc.ContactID
+	}
+	if holder != "" && r.client.Created(holder) {
+		// A sibling resource of this configuration created the holder in
+		// this run: importing it would put two resources on one contact.
+		diags.AddAttributeError(path.Root("name"), "Duplicate Message Contact Name",
+			fmt.Sprintf("Two resources in this configuration declare the name %q: this run has just created message "+
+				"contact %s with it for another resourcedirectory_message_contact resource, and names are unique "+
+				"within the resource directory. Give each resource its own name (with for_each or count, derive it "+
+				"from each.key or count.index).\n\n%s", name, rdapi.Printable(holder, 64), apiErr))
+		return
 	}
 	var b strings.Builder
 	if holder != "" {
