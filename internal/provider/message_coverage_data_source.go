@@ -32,12 +32,17 @@ type messageCoverageDataSource struct {
 	client *rdapi.Client
 }
 
-// messageCoverageModel holds the data source's arguments; the state is
-// built by coverageState.
+// messageCoverageModel is the data source's schema as a model. Read takes
+// the arguments from it; the state is built by coverageState.
 type messageCoverageModel struct {
 	MessageTypes      types.Set      `tfsdk:"message_types"`
 	FolderID          types.String   `tfsdk:"folder_id"`
 	ExcludeAccountIDs types.Set      `tfsdk:"exclude_account_ids"`
+	DirectoryID       types.String   `tfsdk:"directory_id"`
+	Covered           types.Bool     `tfsdk:"covered"`
+	Accounts          types.List     `tfsdk:"accounts"`
+	Gaps              types.List     `tfsdk:"gaps"`
+	GapMessages       types.List     `tfsdk:"gap_messages"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -160,10 +165,7 @@ func (d *messageCoverageDataSource) Configure(_ context.Context, req datasource.
 
 func (d *messageCoverageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data messageCoverageModel
-	for name, dst := range map[string]any{"message_types": &data.MessageTypes, "folder_id": &data.FolderID,
-		"exclude_account_ids": &data.ExcludeAccountIDs, "timeouts": &data.Timeouts} {
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), dst)...)
-	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
