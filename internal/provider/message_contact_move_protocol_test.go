@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -19,20 +18,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/incumbent"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/provider"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
 // These tests move the incumbent's state (alicloud_resource_manager_message_contact,
-// testdata/incumbent/) through the provider's protocol server, as the CLI
+// internal/incumbent) through the provider's protocol server, as the CLI
 // does for a moved block: MoveResourceState, then the refresh and the plan
 // that follow it. The moves on the real CLIs, with count and for_each
 // addresses, are TestMigrateFromAlicloud's.
 
-const (
-	incumbentType    = "alicloud_resource_manager_message_contact"
-	incumbentTFState = "testdata/incumbent/terraform.tfstate"
-)
+const incumbentType = incumbent.ResourceType
 
 // incumbentInstance is one resource instance of a state file.
 type incumbentInstance struct {
@@ -46,10 +43,6 @@ type incumbentInstance struct {
 // address.
 func readIncumbentState(t *testing.T) map[string]incumbentInstance {
 	t.Helper()
-	b, err := os.ReadFile(incumbentTFState)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var st struct {
 		Resources []struct {
 			Type      string `json:"type"`
@@ -61,13 +54,13 @@ func readIncumbentState(t *testing.T) map[string]incumbentInstance {
 			} `json:"instances"`
 		} `json:"resources"`
 	}
-	if err := json.Unmarshal(b, &st); err != nil {
+	if err := json.Unmarshal(incumbent.ReferenceFile("terraform.tfstate"), &st); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]incumbentInstance{}
 	for _, r := range st.Resources {
 		if r.Type != incumbentType || r.Provider != `provider["registry.terraform.io/aliyun/alicloud"]` {
-			t.Fatalf("unexpected resource %s.%s of %s in %s", r.Type, r.Name, r.Provider, incumbentTFState)
+			t.Fatalf("unexpected resource %s.%s of %s in the reference state", r.Type, r.Name, r.Provider)
 		}
 		for _, in := range r.Instances {
 			in.Address = r.Name
@@ -545,21 +538,9 @@ func TestMoveResourceState_invalidIncumbentValues(t *testing.T) {
 // `terraform providers schema -json` printed it.
 func incumbentSchemaJSON(t *testing.T) *tfjson.Schema {
 	t.Helper()
-	b, err := os.ReadFile("testdata/incumbent/schema.json")
+	s, err := incumbent.Schema()
 	if err != nil {
 		t.Fatal(err)
-	}
-	// The file is `providers schema -json` cut to one provider's one
-	// resource: a provider schema beside the provider's address.
-	var ps struct {
-		ResourceSchemas map[string]*tfjson.Schema `json:"resource_schemas"`
-	}
-	if err := json.Unmarshal(b, &ps); err != nil {
-		t.Fatal(err)
-	}
-	s, ok := ps.ResourceSchemas[incumbentType]
-	if !ok {
-		t.Fatalf("schema.json has no %s", incumbentType)
 	}
 	return s
 }
