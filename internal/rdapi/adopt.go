@@ -216,6 +216,11 @@ func (sc *serverClock) remember(id string) {
 	sc.created[id] = struct{}{}
 }
 
+// Created reports whether an AddMessageContact of this client created
+// contact id (a provider instance uses one client for a whole plan or
+// apply).
+func (c *Client) Created(id string) bool { return c.clock.handedOut(id) }
+
 func (sc *serverClock) handedOut(id string) bool {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
