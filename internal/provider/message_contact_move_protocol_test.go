@@ -198,6 +198,10 @@ func TestMoveResourceState_referenceState(t *testing.T) {
 		"terraform.example.com/aliyun/alicloud", // a private registry or mirror host
 		"REGISTRY.TERRAFORM.IO/Aliyun/AliCloud", // addresses compare case-insensitively
 		"alicloud",                              // OpenTofu 1.10.0-1.11.11, 1.12.0-1.12.3
+		// The CLIs' address when a moved block moves a whole resource with
+		// count or for_each instances.
+		"registry.terraform.io/rdcontact/resourcedirectory",
+		"registry.opentofu.org/rdcontact/resourcedirectory",
 	}
 	for addr, in := range instances {
 		for _, source := range addresses {
