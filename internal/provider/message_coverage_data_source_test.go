@@ -380,3 +380,31 @@ func TestExamples_messageCoverage(t *testing.T) {
 		},
 	})
 }
+
+// TestMessageCoverage_scope: the root folder's ID scopes to every account,
+// and a folder that is not in the directory is an error naming the root
+// folder.
+func TestMessageCoverage_scope(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.requireEmulator("uses the emulator's directory")
+	scoped := func(folder string) string {
+		return env.providerHCL() + fmt.Sprintf("data \"resourcedirectory_message_coverage\" \"scoped\" {\n  folder_id = %q\n  exclude_account_ids = [\"1500000000000004\"]\n}\n", folder)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: scoped("r-k3Ux9d"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.resourcedirectory_message_coverage.scoped", tfjsonpath.New("accounts"),
+						accountIDs("1500000000000001", "1500000000000002", "1500000000000003", "1500000000000005")),
+				},
+			},
+			{
+				Config:      scoped("fd-Nope0000001"),
+				ExpectError: regexp.MustCompile(`(?s)Folder Not in the Resource Directory.*` + diagText(`Folder "fd-Nope0000001" is not in resource directory rd-k3Ux9d`).String() + `.*r-k3Ux9d`),
+			},
+		},
+	})
+}

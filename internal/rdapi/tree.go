@@ -136,6 +136,15 @@ func (t *Tree) Under(folderID, folder string) bool {
 	return false
 }
 
+// NewTree builds a Tree from its parts, as ReadTree does from the API's
+// replies (for tests of what uses a tree).
+func NewTree(directoryID, rootFolderID, managementAccountID string, folders []Folder, accounts []Account) *Tree {
+	t := &Tree{DirectoryID: directoryID, RootFolderID: rootFolderID, ManagementAccountID: managementAccountID,
+		Folders: folders, Accounts: accounts}
+	t.index()
+	return t
+}
+
 func (t *Tree) index() {
 	t.folderIndex = make(map[string]int, len(t.Folders))
 	for i, f := range t.Folders {
@@ -221,9 +230,7 @@ func (c *Client) ReadTree(ctx context.Context) (*Tree, error) {
 	if folderErr != nil {
 		return nil, folderErr
 	}
-	t.Folders, t.Accounts = folders, accounts
-	t.index()
-	return t, nil
+	return NewTree(t.DirectoryID, t.RootFolderID, t.ManagementAccountID, folders, accounts), nil
 }
 
 // readFolders lists the folders under root level by level, listing up to
