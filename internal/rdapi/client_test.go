@@ -644,9 +644,13 @@ func TestIsNotApplied(t *testing.T) {
 func TestAdd_recoversAfterLostReply(t *testing.T) {
 	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", PhoneNumber: "86-13900001234", Title: "CEO",
 		MessageTypes: []string{"AccountExpenses"}}
+	// Every reply's Date is this second, and the contact listed was created
+	// in it (CreateDate in UTC+8): the verdict does not depend on when the
+	// test runs or how long its calls take.
+	serverNow := time.Date(2026, 12, 2, 3, 0, 10, 0, time.UTC)
 	listed := func(mutate func(m map[string]any)) map[string]any {
 		m := contactJSON("c-tom", "tom")
-		m["CreateDate"] = time.Now().In(time.FixedZone("", 8*3600)).Format(createDateLayout)
+		m["CreateDate"] = serverNow.In(time.FixedZone("", 8*3600)).Format(createDateLayout)
 		if mutate != nil {
 			mutate(m)
 		}
@@ -663,13 +667,13 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 			name:      "same contact adopted",
 			listed:    listed(nil),
 			wantID:    "c-tom",
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			name:      "different contact holds the name",
 			listed:    listed(func(m map[string]any) { m["EmailAddress"] = "someone-else@example.com" }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			// The takeover of issue 8: the same attributes, but created by
@@ -677,19 +681,19 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 			name:      "identical contact created before the first attempt is not adopted",
 			listed:    listed(func(m map[string]any) { m["CreateDate"] = "2024-01-02 03:04:05" }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			name:      "identical contact with bindings is not adopted",
 			listed:    listed(func(m map[string]any) { m["Members"] = []string{"fd-abc"} }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			name:      "message types compared as a set",
 			listed:    listed(func(m map[string]any) { m["MessageTypes"] = []string{"AccountExpenses", "FaultMessage"} }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 	}
 	for _, tt := range tests {
@@ -702,6 +706,7 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 				calls = append(calls, action)
 				n := len(calls)
 				mu.Unlock()
+				w.Header().Set("Date", serverNow.Format(http.TimeFormat))
 				switch {
 				case action == actionAdd && n == 1:
 					hijackClose(t, w)
@@ -710,6 +715,8 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 				case action == actionList:
 					writeJSON(w, 200, map[string]any{"RequestId": "L", "TotalCount": 2, "PageNumber": 1, "PageSize": 50,
 						"Contacts": []any{contactJSON("c-x", "alice"), tt.listed}})
+				case action == actionGet:
+					writeJSON(w, 200, map[string]any{"RequestId": "G", "Contact": tt.listed})
 				}
 			})
 			out, err := c.AddMessageContact(context.Background(), in)
