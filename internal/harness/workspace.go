@@ -108,16 +108,18 @@ func (w *Workspace) WriteFile(name, content string) error {
 }
 
 // Do runs one terraform-exec command (f, with TF) and sends what the CLI
-// prints, stdout and stderr, to out. Calls of Do on one workspace take
-// turns.
+// prints, stdout and stderr, to out, one write at a time. Calls of Do on
+// one workspace take turns.
 //
 //	var out bytes.Buffer
 //	err := ws.Do(&out, func(tf *tfexec.Terraform) error { return tf.Apply(ctx) })
 func (w *Workspace) Do(out io.Writer, f func(tf *tfexec.Terraform) error) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.TF.SetStdout(out)
-	w.TF.SetStderr(out)
+	// terraform-exec copies stdout and stderr in goroutines of their own.
+	locked := &lockedWriter{w: out}
+	w.TF.SetStdout(locked)
+	w.TF.SetStderr(locked)
 	defer func() {
 		w.TF.SetStdout(nil)
 		w.TF.SetStderr(nil)
@@ -168,4 +170,16 @@ func ExitCode(err error) int {
 		return e.ExitCode()
 	}
 	return -1
+}
+
+// lockedWriter serialises the writes of several goroutines to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

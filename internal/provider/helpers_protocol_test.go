@@ -255,7 +255,16 @@ func identityID(t *testing.T, r tfprotov6.ListResourceResult) string {
 	if r.Identity == nil || r.Identity.IdentityData == nil {
 		t.Fatalf("result %q has no identity (diagnostics %s)", r.DisplayName, diagText(r.Diagnostics))
 	}
-	v, err := r.Identity.IdentityData.Unmarshal(contactIdentityType)
+	return identityDataID(t, r.Identity)
+}
+
+// identityDataID decodes the id of a contact's identity.
+func identityDataID(t *testing.T, ident *tfprotov6.ResourceIdentityData) string {
+	t.Helper()
+	if ident == nil || ident.IdentityData == nil {
+		t.Fatal("no identity")
+	}
+	v, err := ident.IdentityData.Unmarshal(contactIdentityType)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,8 @@
 //go:build unix
 
-package main
+package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,17 +13,18 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
@@ -47,12 +47,13 @@ const (
 
 // processCLI returns the CLI these tests run: TF_ACC_TERRAFORM_PATH
 // (OpenTofu under make test), else a Terraform binary.
-func processCLI(t *testing.T) installCLI {
+func processCLI(t *testing.T) harness.CLI {
 	t.Helper()
-	return installCLIs(t)[0]
+	return harness.CLIs(t)[0]
 }
 
-// gatedEmulator is an emulator on loopback behind a gate.
+// gatedEmulator is an emulator in this process, on loopback, behind a
+// gate.
 type gatedEmulator struct {
 	*emulator.Emulator
 	url  string
@@ -77,34 +78,39 @@ const (
 	holdReply
 )
 
-func newGatedEmulator(t *testing.T, opts ...emulator.Option) *gatedEmulator {
+func newGatedEmulator(t *testing.T, settings func(*emulator.Settings), opts ...emulator.Option) *gatedEmulator {
 	t.Helper()
-	e := &gatedEmulator{Emulator: emulator.New(opts...)}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		how := forward
-		if g := e.gate.Load(); g != nil {
-			q := r.URL.Query()
-			action := r.Header.Get("x-acs-action")
-			if action == "" {
-				action = q.Get("Action")
-			}
-			how = (*g)(r, action, q)
-		}
-		switch how {
-		case holdRequest:
-			e.held.Add(1)
-			<-r.Context().Done()
-		case holdReply:
-			e.ServeHTTP(httptest.NewRecorder(), r.WithContext(context.WithoutCancel(r.Context())))
-			e.held.Add(1)
-			<-r.Context().Done()
-		default:
-			e.ServeHTTP(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	e.url = srv.URL
+	e := &gatedEmulator{}
+	gate := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serve(next, w, r) })
+	}
+	emu := startEmulator(t, harness.EmulatorConfig{Settings: settings, Options: opts, Wrap: gate})
+	e.Emulator, e.url = emu.Server, emu.URL
 	return e
+}
+
+// serve passes a call through the gate to next, the emulator.
+func (e *gatedEmulator) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	how := forward
+	if g := e.gate.Load(); g != nil {
+		q := r.URL.Query()
+		action := r.Header.Get("x-acs-action")
+		if action == "" {
+			action = q.Get("Action")
+		}
+		how = (*g)(r, action, q)
+	}
+	switch how {
+	case holdRequest:
+		e.held.Add(1)
+		<-r.Context().Done()
+	case holdReply:
+		next.ServeHTTP(httptest.NewRecorder(), r.WithContext(context.WithoutCancel(r.Context())))
+		e.held.Add(1)
+		<-r.Context().Done()
+	default:
+		next.ServeHTTP(w, r)
+	}
 }
 
 func (e *gatedEmulator) setGate(g gateFunc) { e.gate.Store(&g) }
@@ -169,52 +175,44 @@ func contactBlocks(title string, names ...string) string {
 // cliWorkspace is one configuration directory, with its local state, run
 // with a CLI and the provider from the mirror.
 type cliWorkspace struct {
-	t   *testing.T
-	cli installCLI
-	dir string
-	env []string
+	*harness.Workspace
+	t *testing.T
 }
 
 // newCLIWorkspace makes a workspace with the given resources, pointed at
 // url, and runs init in it.
-func newCLIWorkspace(t *testing.T, cli installCLI, rc, url, resources string) *cliWorkspace {
+func newCLIWorkspace(t *testing.T, cli harness.CLI, rc, url, resources string) *cliWorkspace {
 	t.Helper()
-	w := &cliWorkspace{t: t, cli: cli, dir: t.TempDir(), env: emulatorCLIEnv(t, rc, url)}
+	w := &cliWorkspace{Workspace: newWorkspace(t, harness.WorkspaceConfig{CLI: cli, CLIConfig: rc, Endpoint: url}), t: t}
 	w.configure(resources)
-	if out, err := w.run("init", "-input=false", "-no-color"); err != nil {
+	if out, err := w.run(func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Init(ctx) }); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
 	return w
 }
 
 func (w *cliWorkspace) configure(resources string) {
-	writeFile(w.t, filepath.Join(w.dir, "main.tf"), "terraform {\n  required_providers {\n    resourcedirectory = {\n"+
-		"      source  = \""+providerAddress+"\"\n      version = \""+installVersion+"\"\n    }\n  }\n}\n"+resources)
+	if err := w.WriteFile("main.tf", "terraform {\n  required_providers {\n    resourcedirectory = {\n"+
+		"      source  = \""+providerAddress+"\"\n      version = \""+installVersion+"\"\n    }\n  }\n}\n"+resources); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
-func (w *cliWorkspace) command(args ...string) *exec.Cmd {
-	cmd := exec.Command(w.cli.bin, args...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	cmd.WaitDelay = 5 * time.Second
-	return cmd
+// run runs one command to its end, within processWait, and returns its
+// output. It is safe to call from any goroutine.
+func (w *cliWorkspace) run(f func(ctx context.Context, tf *tfexec.Terraform) error) (string, error) {
+	return run(w.t, w.Workspace, f)
 }
 
-// run runs the CLI to its end, within processWait. It is safe to call from
-// any goroutine.
-func (w *cliWorkspace) run(args ...string) (string, error) {
-	cmd := w.command(args...)
-	timer := time.AfterFunc(processWait, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
+func apply(ctx context.Context, tf *tfexec.Terraform) error   { return tf.Apply(ctx) }
+func destroy(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx) }
 
-// mustApply runs apply (or destroy) and fails the test unless it succeeds.
-func (w *cliWorkspace) mustApply(command string) string {
+// mustRun runs apply or destroy and fails the test unless it succeeds.
+func (w *cliWorkspace) mustRun(command func(ctx context.Context, tf *tfexec.Terraform) error) string {
 	w.t.Helper()
-	out, err := w.run(command, "-auto-approve", "-input=false", "-no-color")
+	out, err := w.run(command)
 	if err != nil {
-		w.t.Fatalf("%s: %v\n%s", command, err, out)
+		w.t.Fatalf("%v\n%s", err, out)
 	}
 	return out
 }
@@ -226,55 +224,42 @@ func (w *cliWorkspace) mustApply(command string) string {
 // test if the CLI ends first, or does not stop within interruptBound.
 func (w *cliWorkspace) interruptWhen(inFlight func() bool, what string, args ...string) (string, error) {
 	w.t.Helper()
-	cmd := w.command(args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	cmd, err := w.Start(args...)
+	if err != nil {
 		w.t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	exited := false
+	w.t.Cleanup(cmd.Kill)
 	kill := func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		w.t.Logf("killed %s and its provider: %v", w.cli.name, <-done)
-		exited = true
+		cmd.Kill()
+		_, err := cmd.Wait()
+		w.t.Logf("killed %s and its provider: %v", w.CLI.Name, err)
 	}
-	w.t.Cleanup(func() {
-		if !exited {
-			kill()
-		}
-		// A provider left behind by its CLI is in the same group.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	})
 
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(processWait)
 	for !inFlight() {
 		select {
-		case err := <-done:
-			exited = true
-			w.t.Fatalf("%s ended (%v) before %s:\n%s", w.cli.name, err, what, out.String())
+		case <-cmd.Done():
+			_, err := cmd.Wait()
+			w.t.Fatalf("%s ended (%v) before %s:\n%s", w.CLI.Name, err, what, cmd.Output())
 		case <-deadline:
 			kill()
-			w.t.Fatalf("%s not seen within %v:\n%s", what, processWait, out.String())
+			w.t.Fatalf("%s not seen within %v:\n%s", what, processWait, cmd.Output())
 		case <-tick.C:
 		}
 	}
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+	if err := cmd.Interrupt(); err != nil {
 		w.t.Fatal(err)
 	}
 	sent := time.Now()
 	select {
-	case err := <-done:
-		exited = true
-		w.t.Logf("%s stopped %v after SIGINT during %s", w.cli.name, time.Since(sent).Round(time.Millisecond), what)
-		return out.String(), err
+	case <-cmd.Done():
+		w.t.Logf("%s stopped %v after SIGINT during %s", w.CLI.Name, time.Since(sent).Round(time.Millisecond), what)
+		return cmd.Wait()
 	case <-time.After(interruptBound):
 		kill()
-		w.t.Fatalf("%s did not stop within %v of SIGINT during %s:\n%s", w.cli.name, interruptBound, what, out.String())
+		w.t.Fatalf("%s did not stop within %v of SIGINT during %s:\n%s", w.CLI.Name, interruptBound, what, cmd.Output())
 		return "", nil
 	}
 }
@@ -286,7 +271,7 @@ type stateContact struct{ addr, id, name string }
 // it.
 func (w *cliWorkspace) state() []stateContact {
 	w.t.Helper()
-	b, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	b, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -368,15 +353,15 @@ func TestProcess_interruptedWrites(t *testing.T) {
 	// is still on its way when the user interrupts.
 	t.Run("committed", func(t *testing.T) {
 		t.Parallel()
-		emu := newGatedEmulator(t, emulator.WithSettings(func(s *emulator.Settings) { s.DailySendLimit = 0 }))
+		emu := newGatedEmulator(t, func(s *emulator.Settings) { s.DailySendLimit = 0 })
 		foreign := emu.addForeign(t, "Foreign")
 		names := []string{"Alpha", "Bravo", "Charlie"}
 		ws := newCLIWorkspace(t, cli, rc, emu.url, contactBlocks("TechnicalDirector", names...))
-		apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+		applyArgs := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 
 		// Create: the client writes one contact at a time, so the other
 		// two creates wait for the held one.
-		out, err := ws.interruptWhen(emu.holdFirst("AddMessageContact", holdReply), "an Add", apply...)
+		out, err := ws.interruptWhen(emu.holdFirst("AddMessageContact", holdReply), "an Add", applyArgs...)
 		if err == nil {
 			t.Errorf("the interrupted apply succeeded:\n%s", out)
 		}
@@ -388,7 +373,7 @@ func TestProcess_interruptedWrites(t *testing.T) {
 		if !strings.Contains(out, "Message Contact Created Despite Interruption") {
 			t.Errorf("the CLI does not say the contact was created despite the interrupt:\n%s", out)
 		}
-		out = ws.mustApply("apply")
+		out = ws.mustRun(apply)
 		if want := fmt.Sprintf("Apply complete! Resources: %d added, 0 changed, 0 destroyed.", len(names)-len(owned)); !strings.Contains(out, want) {
 			t.Errorf("the next apply does not create exactly the missing contacts (%q):\n%s", want, out)
 		}
@@ -407,7 +392,7 @@ func TestProcess_interruptedWrites(t *testing.T) {
 		if c := emu.named(names[0]); c.Title != "TechnicalDirector" {
 			t.Fatalf("%s's title is %q before the update", names[0], c.Title)
 		}
-		out, err = ws.interruptWhen(emu.holdFirst("UpdateMessageContact", holdReply), "an update", apply...)
+		out, err = ws.interruptWhen(emu.holdFirst("UpdateMessageContact", holdReply), "an update", applyArgs...)
 		if err == nil {
 			t.Errorf("the interrupted apply succeeded:\n%s", out)
 		}
@@ -420,12 +405,14 @@ func TestProcess_interruptedWrites(t *testing.T) {
 		if after := checkOwnership(t, emu, []string{foreign}, false, ws); !maps.Equal(after, before) {
 			t.Errorf("the interrupted update changed what the state holds: %v, before %v", after, before)
 		}
-		ws.mustApply("apply")
+		ws.mustRun(apply)
 		if c := emu.named(names[0]); c.Title != "FinanceDirector" {
 			t.Errorf("after the next apply %s's title is %q, want FinanceDirector", c.Name, c.Title)
 		}
-		if out, err := ws.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
-			t.Errorf("after the next apply the plan is not empty (%v):\n%s", err, out)
+		var changes bool
+		out, err = ws.run(func(ctx context.Context, tf *tfexec.Terraform) (err error) { changes, err = tf.Plan(ctx); return err })
+		if err != nil || changes {
+			t.Errorf("after the next apply the plan is not empty (changes %v, %v):\n%s", changes, err, out)
 		}
 
 		// Destroy: one delete committed, the reply held.
@@ -445,7 +432,7 @@ func TestProcess_interruptedWrites(t *testing.T) {
 			t.Errorf("%d \"Delete Cancelled\" blocks for %d queued deletes:\n%s", n, len(names)-1, out)
 		}
 		checkOwnership(t, emu, []string{foreign}, true, ws)
-		ws.mustApply("destroy")
+		ws.mustRun(destroy)
 		if owned := checkOwnership(t, emu, []string{foreign}, false, ws); len(owned) != 0 {
 			t.Errorf("after the destroy the state still holds %v", owned)
 		}
@@ -460,7 +447,7 @@ func TestProcess_interruptedWrites(t *testing.T) {
 	t.Run("never reached the API", func(t *testing.T) {
 		t.Parallel()
 		var shift atomic.Int64
-		emu := newGatedEmulator(t, emulator.WithClock(func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }))
+		emu := newGatedEmulator(t, nil, emulator.WithClock(func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }))
 		shift.Store(int64(-10 * time.Minute))
 		foreign := emu.addForeign(t, "Shared")
 		shift.Store(0)
@@ -482,7 +469,7 @@ func TestProcess_interruptedWrites(t *testing.T) {
 		}
 
 		// Without the interrupt, the next apply names the holder.
-		out, err = ws.run("apply", "-auto-approve", "-input=false", "-no-color")
+		out, err = ws.run(apply)
 		if flat := strings.Join(strings.Fields(out), " "); err == nil || !strings.Contains(flat, "Message Contact Name Already Used") ||
 			!strings.Contains(flat, foreign) || !strings.Contains(flat, "import {") {
 			t.Errorf("the next apply does not fail naming %s with its import block (%v):\n%s", foreign, err, out)
@@ -506,11 +493,11 @@ func TestProcess_parallelAppliesContend(t *testing.T) {
 	)
 	cli := processCLI(t)
 	rc := mirrorCLIConfig(t)
-	emu := newGatedEmulator(t, emulator.WithSettings(func(s *emulator.Settings) {
+	emu := newGatedEmulator(t, func(s *emulator.Settings) {
 		s.Latency = 20 * time.Millisecond
 		s.LockScope = emulator.LockPerAccount
 		s.DailySendLimit = 0
-	}))
+	})
 	spaceName := func(i int) string { return "Space" + string(rune('a'+i)) }
 
 	// Each workspace's first Add waits at the gate until every workspace
@@ -551,19 +538,19 @@ func TestProcess_parallelAppliesContend(t *testing.T) {
 		}
 		ws[i] = newCLIWorkspace(t, cli, rc, emu.url, contactBlocks("TechnicalDirector", names[i]...))
 	}
-	inParallel := func(command string) {
+	inParallel := func(name string, command func(ctx context.Context, tf *tfexec.Terraform) error) {
 		t.Helper()
 		outs, errs := make([]string, workspaces), make([]error, workspaces)
 		var wg sync.WaitGroup
 		start := time.Now()
 		for i, w := range ws {
-			wg.Go(func() { outs[i], errs[i] = w.run(command, "-auto-approve", "-input=false", "-no-color") })
+			wg.Go(func() { outs[i], errs[i] = w.run(command) })
 		}
 		wg.Wait()
-		t.Logf("%d parallel %ss took %v", workspaces, command, time.Since(start).Round(time.Millisecond))
+		t.Logf("%d parallel %ss took %v", workspaces, name, time.Since(start).Round(time.Millisecond))
 		for i, err := range errs {
 			if err != nil {
-				t.Errorf("%s in workspace %d: %v\n%s", command, i, err, outs[i])
+				t.Errorf("%s in workspace %d: %v\n%s", name, i, err, outs[i])
 			}
 		}
 		if t.Failed() {
@@ -571,7 +558,7 @@ func TestProcess_parallelAppliesContend(t *testing.T) {
 		}
 	}
 
-	inParallel("apply")
+	inParallel("apply", apply)
 	owned := checkOwnership(t, emu, nil, false, ws...)
 	if len(owned) != workspaces*perSpace || emu.Len() != workspaces*perSpace {
 		t.Errorf("%d contacts exist and %d are in states, want %d", emu.Len(), len(owned), workspaces*perSpace)
@@ -593,7 +580,7 @@ func TestProcess_parallelAppliesContend(t *testing.T) {
 	t.Logf("applies: %d conflicts, %d calls", sumValues(st.Conflicts), sumValues(st.Calls))
 
 	emu.ResetStats()
-	inParallel("destroy")
+	inParallel("destroy", destroy)
 	if owned := checkOwnership(t, emu, nil, false, ws...); len(owned) != 0 {
 		t.Errorf("after the destroys the states hold %v", owned)
 	}

@@ -1,8 +1,9 @@
-package main
+package e2e
 
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,8 +22,11 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 )
 
 // The README's installation recipe, run as a user would: `make install`,
@@ -33,153 +37,10 @@ import (
 // puts behind the registry hostname.
 
 const (
-	readmeHome      = "/home/you"
-	installVersion  = "0.1.0" // the GNUmakefile's VERSION default, which the README promises
-	companionNS     = "rdtest"
-	companionType   = "companion"
-	companionVer    = "1.0.0"
-	providerAddress = "rdcontact/resourcedirectory"
+	companionNS   = "rdtest"
+	companionType = "companion"
+	companionVer  = "1.0.0"
 )
-
-// installCLI is a CLI to run the recipe with, and the registry host that
-// it resolves "rdcontact/resourcedirectory" to.
-type installCLI struct {
-	name, bin, host string
-}
-
-// installCLIs returns the CLIs to run the recipe with: TF_ACC_TERRAFORM_PATH
-// (OpenTofu under make test) and a Terraform binary when one exists
-// (TERRAFORM, else /usr/local/bin/terraform). OpenTofu is told from
-// Terraform by its executable's name.
-func installCLIs(t *testing.T) []installCLI {
-	t.Helper()
-	paths := []string{os.Getenv("TF_ACC_TERRAFORM_PATH")}
-	tf := os.Getenv("TERRAFORM")
-	if tf == "" {
-		tf = "/usr/local/bin/terraform"
-	}
-	if _, err := os.Stat(tf); err == nil {
-		paths = append(paths, tf)
-	}
-	var clis []installCLI
-	for _, p := range paths {
-		if p == "" || slices.ContainsFunc(clis, func(c installCLI) bool { return c.bin == p }) {
-			continue
-		}
-		if strings.Contains(strings.ToLower(filepath.Base(p)), "tofu") {
-			clis = append(clis, installCLI{"opentofu", p, "registry.opentofu.org"})
-		} else {
-			clis = append(clis, installCLI{"terraform", p, "registry.terraform.io"})
-		}
-	}
-	if len(clis) == 0 {
-		t.Skip("no CLI: set TF_ACC_TERRAFORM_PATH to OpenTofu (make test does) or TERRAFORM to a Terraform binary")
-	}
-	return clis
-}
-
-// readmeSection returns the text of the README section whose heading starts
-// with heading, up to the next heading of the same or a higher level
-// (lines inside code fences are not headings).
-func readmeSection(t *testing.T, heading string) string {
-	t.Helper()
-	b, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	level := strings.Index(heading, " ")
-	var (
-		out            []string
-		inside, fenced bool
-	)
-	for line := range strings.Lines(string(b)) {
-		if strings.HasPrefix(line, "```") {
-			fenced = !fenced
-		}
-		if !fenced && strings.HasPrefix(line, "#") {
-			if hashes := strings.Index(line, " "); hashes > 0 && strings.Trim(line[:hashes], "#") == "" {
-				if inside && hashes <= level {
-					break
-				}
-				if strings.HasPrefix(strings.TrimRight(line, "\n"), heading) {
-					inside = true
-					continue
-				}
-			}
-		}
-		if inside {
-			out = append(out, line)
-		}
-	}
-	if !inside {
-		t.Fatalf("README.md has no section %q", heading)
-	}
-	return strings.Join(out, "")
-}
-
-// codeBlocks returns the fenced code blocks of the given language in text.
-func codeBlocks(text, lang string) []string {
-	var out []string
-	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllStringSubmatch(text, -1) {
-		out = append(out, m[1])
-	}
-	return out
-}
-
-// blockWith returns the only block containing marker.
-func blockWith(t *testing.T, blocks []string, marker string) string {
-	t.Helper()
-	var found []string
-	for _, b := range blocks {
-		if strings.Contains(b, marker) {
-			found = append(found, b)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("want exactly one README code block containing %q, found %d", marker, len(found))
-	}
-	return found[0]
-}
-
-var (
-	installOnce   sync.Once
-	installMirror string
-	installErr    error
-)
-
-// makeInstall runs the README's `make install` once per test binary, into
-// the mirror directory TestMain made.
-func makeInstall(t *testing.T) string {
-	t.Helper()
-	section := readmeSection(t, "### From source, beside other providers")
-	if !regexp.MustCompile(`(?m)^make install\b`).MatchString(blockWith(t, codeBlocks(section, "sh"), "make install")) {
-		t.Fatal("the README's installation commands have no `make install` line")
-	}
-	installOnce.Do(func() {
-		cmd := exec.Command("make", "--no-print-directory", "install", "INSTALL_MIRROR="+installMirror)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			installErr = fmt.Errorf("make install: %v\n%s", err, out)
-		}
-	})
-	if installErr != nil {
-		t.Fatal(installErr)
-	}
-	return installMirror
-}
-
-// TestMain provides the mirror directory that makeInstall fills, shared by
-// the tests of this package.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "rd-install-mirror-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	installMirror = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
 
 // TestInstall_mirrorLayout checks what `make install` lays out: the
 // registry's unpacked layout under both hostnames, with the binary name the
@@ -204,7 +65,7 @@ func TestInstall_mirrorLayout(t *testing.T) {
 // configuration, on a module that needs a second provider from the
 // (stand-in) registry, on every CLI available.
 func TestInstall_readme(t *testing.T) {
-	clis := installCLIs(t)
+	clis := harness.CLIs(t)
 	section := readmeSection(t, "### From source, beside other providers")
 	cliConfig := blockWith(t, codeBlocks(section, "hcl"), "filesystem_mirror")
 	moduleTF := blockWith(t, codeBlocks(section, "hcl"), "required_providers")
@@ -244,14 +105,12 @@ resource "resourcedirectory_message_contact" "via_companion" {
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-resourcedirectory_v"+installVersion))
 
 	for _, cli := range clis {
-		t.Run(cli.name, func(t *testing.T) {
-			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "main.tf"), module)
+		t.Run(cli.Name, func(t *testing.T) {
 			rc := writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig+reg.hostBlocks())
-			run := cliRunner(t, cli, dir, rc)
+			ws := recipeWorkspace(t, cli, rc, module)
 
 			reg.reset()
-			out, err := run("init", "-input=false", "-no-color")
+			out, err := run(t, ws, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Init(ctx) })
 			if err != nil {
 				t.Fatalf("init with the README's configuration failed: %v\n%s", err, out)
 			}
@@ -259,22 +118,26 @@ resource "resourcedirectory_message_contact" "via_companion" {
 				slices.ContainsFunc(got, func(p string) bool { return strings.Contains(p, "/rdcontact/") }) {
 				t.Errorf("the registry saw %v: want requests for %s/%s only, never for rdcontact", got, companionNS, companionType)
 			}
-			lock, err := os.ReadFile(filepath.Join(dir, ".terraform.lock.hcl"))
+			lock, err := os.ReadFile(filepath.Join(ws.Dir, ".terraform.lock.hcl"))
 			if err != nil {
 				t.Fatalf("init wrote no lock file: %v\n%s", err, out)
 			}
 			for _, want := range []string{
-				fmt.Sprintf("provider %q {\n  version = %q", cli.host+"/"+providerAddress, installVersion),
-				fmt.Sprintf("provider %q {\n  version     = %q", cli.host+"/"+companionNS+"/"+companionType, companionVer),
+				fmt.Sprintf("provider %q {\n  version = %q", cli.Host+"/"+providerAddress, installVersion),
+				fmt.Sprintf("provider %q {\n  version     = %q", cli.Host+"/"+companionNS+"/"+companionType, companionVer),
 			} {
 				if !strings.Contains(normaliseLock(string(lock)), normaliseLock(want)) {
 					t.Errorf("the lock file lacks %q:\n%s", want, lock)
 				}
 			}
 
-			out, err = run("plan", "-input=false", "-no-color", "-detailed-exitcode")
-			if code := exitCodeOf(err); code != 2 {
-				t.Fatalf("plan exited with %d (%v), want 2 (changes):\n%s", code, err, out)
+			var changes bool
+			out, err = run(t, ws, func(ctx context.Context, tf *tfexec.Terraform) (err error) {
+				changes, err = tf.Plan(ctx) // -detailed-exitcode
+				return err
+			})
+			if err != nil || !changes {
+				t.Fatalf("plan -detailed-exitcode: changes %v (%v), want exit code 2 (changes):\n%s", changes, err, out)
 			}
 			if !strings.Contains(out, "Plan: 2 to add, 0 to change, 0 to destroy.") {
 				t.Errorf("plan does not propose the two contacts:\n%s", out)
@@ -282,7 +145,7 @@ resource "resourcedirectory_message_contact" "via_companion" {
 
 			// A second init is what CI does on every run: it must verify
 			// the locked checksums and succeed without -upgrade.
-			if out, err := run("init", "-input=false", "-no-color"); err != nil {
+			if out, err := run(t, ws, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Init(ctx) }); err != nil {
 				t.Fatalf("a second init against the lock file failed: %v\n%s", err, out)
 			}
 		})
@@ -292,25 +155,22 @@ resource "resourcedirectory_message_contact" "via_companion" {
 // TestInstall_devOverrides checks the README's dev_overrides recipe: plan
 // works without init, and init fails as the README warns.
 func TestInstall_devOverrides(t *testing.T) {
-	clis := installCLIs(t)
+	clis := harness.CLIs(t)
 	section := readmeSection(t, "### For provider development: `dev_overrides`")
 	cliConfig := blockWith(t, codeBlocks(section, "hcl"), "dev_overrides")
 	moduleTF := blockWith(t, codeBlocks(readmeSection(t, "### From source, beside other providers"), "hcl"), "required_providers")
 	if !strings.Contains(section, "go install .") {
 		t.Fatal("the dev_overrides section does not say `go install .`")
 	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-resourcedirectory"), ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cliConfig = strings.ReplaceAll(cliConfig, readmeHome+"/go/bin", bin)
-	reg := newStandInRegistry(t, filepath.Join(bin, "terraform-provider-resourcedirectory"))
+	// What `go install .` puts in ~/go/bin.
+	bins := harness.Built(t)
+	cliConfig = strings.ReplaceAll(cliConfig, readmeHome+"/go/bin", bins.ProviderDir)
+	reg := newStandInRegistry(t, bins.Provider)
 
 	for _, cli := range clis {
-		t.Run(cli.name, func(t *testing.T) {
-			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "main.tf"), moduleTF+`
+		t.Run(cli.Name, func(t *testing.T) {
+			rc := writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig+reg.hostBlocks())
+			ws := recipeWorkspace(t, cli, rc, moduleTF+`
 resource "resourcedirectory_message_contact" "ops" {
   name          = "Ops"
   email_address = "ops@example.com"
@@ -318,10 +178,7 @@ resource "resourcedirectory_message_contact" "ops" {
   message_types = ["FaultMessage"]
 }
 `)
-			rc := writeFile(t, filepath.Join(t.TempDir(), "cli.tfrc"), cliConfig+reg.hostBlocks())
-			run := cliRunner(t, cli, dir, rc)
-
-			out, err := run("plan", "-input=false", "-no-color")
+			out, err := run(t, ws, func(ctx context.Context, tf *tfexec.Terraform) error { _, err := tf.Plan(ctx); return err })
 			if err != nil {
 				t.Fatalf("plan without init failed: %v\n%s", err, out)
 			}
@@ -331,7 +188,7 @@ resource "resourcedirectory_message_contact" "ops" {
 				}
 			}
 
-			out, err = run("init", "-input=false", "-no-color")
+			out, err = run(t, ws, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Init(ctx) })
 			if err == nil {
 				t.Fatalf("init with dev_overrides succeeded, but the README says it fails:\n%s", out)
 			}
@@ -342,51 +199,24 @@ resource "resourcedirectory_message_contact" "ops" {
 	}
 }
 
-// cliRunner returns a function running the CLI in dir with only the
-// environment the recipe needs: the CLI configuration, dummy keys (plan
-// makes no API call) and an empty home.
-func cliRunner(t *testing.T, cli installCLI, dir, rc string) func(args ...string) (string, error) {
-	home := t.TempDir()
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"TF_CLI_CONFIG_FILE=" + rc,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"ALIBABA_CLOUD_ACCESS_KEY_ID=install-test-key-id",
-		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=install-test-key-secret",
-		"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER=http://127.0.0.1:9",
+// recipeWorkspace is a workspace holding module as main.tf, with the CLI
+// configuration rc and dummy keys: the recipes make no API call (plan of
+// new resources reads nothing), and the endpoint is a closed port.
+func recipeWorkspace(t *testing.T, cli harness.CLI, rc, module string) *harness.Workspace {
+	t.Helper()
+	ws := newWorkspace(t, harness.WorkspaceConfig{
+		CLI: cli, CLIConfig: rc,
+		AccessKeyID: "install-test-key-id", AccessKeySecret: "install-test-key-secret",
+	})
+	if err := ws.WriteFile("main.tf", module); err != nil {
+		t.Fatal(err)
 	}
-	return func(args ...string) (string, error) {
-		cmd := exec.Command(cli.bin, args...)
-		cmd.Dir = dir
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-}
-
-func exitCodeOf(err error) int {
-	if err == nil {
-		return 0
-	}
-	if e, ok := err.(*exec.ExitError); ok {
-		return e.ExitCode()
-	}
-	return -1
+	return ws
 }
 
 // normaliseLock collapses runs of spaces, which the CLIs use to align "=".
 func normaliseLock(s string) string {
 	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
-}
-
-func writeFile(t *testing.T, path, content string) string {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // standInRegistry implements the provider registry protocol's two calls
@@ -555,6 +385,7 @@ func TestInstall_goInstallEmulator(t *testing.T) {
 	// ignored files such as .tools/ and dist/).
 	src := t.TempDir()
 	archive := exec.Command("sh", "-c", `git archive --format=tar HEAD | tar -x -C "$0"`, src)
+	archive.Dir = moduleRoot(t)
 	if out, err := archive.CombinedOutput(); err != nil {
 		t.Fatalf("git archive HEAD: %v\n%s", err, out)
 	}
@@ -589,7 +420,9 @@ func TestInstall_goInstallEmulator(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go install %s@%s: %v\n%s", pkg, version, err, out)
 	}
-	if url := startEmulator(t, filepath.Join(gobin, "rdemulator")); url == "" {
-		t.Fatal("the installed rdemulator printed no URL")
+	// StartEmulator fails unless the process prints its loopback URL.
+	emu := startEmulator(t, harness.EmulatorConfig{Binary: filepath.Join(gobin, "rdemulator")})
+	if _, err := emu.Admin.Stats(t.Context()); err != nil {
+		t.Errorf("the installed rdemulator does not answer: %v", err)
 	}
 }
