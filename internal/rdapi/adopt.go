@@ -254,18 +254,21 @@ func createdSecond(mc MessageContact, zone time.Duration) (time.Time, error) {
 // is only assumed and the gap could be a zone error) is undecided. While
 // the zone is assumed, CreateDate is read both as China time and as UTC,
 // and the reading most in the holder's favour counts.
-func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string) {
+//
+// For a verdict of "ours" it also returns the start of the holder's
+// creation second in the reading that placed it in the window.
+func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string, time.Time) {
 	if diff := attributeDifferences(in, mc); len(diff) > 0 {
-		return verdictForeign, "its " + strings.Join(diff, ", ") + " differ from the configuration"
+		return verdictForeign, "its " + strings.Join(diff, ", ") + " differ from the configuration", time.Time{}
 	}
 	if len(mc.Members) > 0 {
-		return verdictForeign, fmt.Sprintf("it is already bound to %d object(s); a contact created moments ago has no bindings", len(mc.Members))
+		return verdictForeign, fmt.Sprintf("it is already bound to %d object(s); a contact created moments ago has no bindings", len(mc.Members)), time.Time{}
 	}
 	if ev.handedOut {
-		return verdictForeign, "another create of this provider already created it"
+		return verdictForeign, "another create of this provider already created it", time.Time{}
 	}
 	if ev.since.IsZero() || ev.until.IsZero() {
-		return verdictUndecided, "the server's replies carry no Date header, so its creation time cannot be compared with this create's attempts"
+		return verdictUndecided, "the server's replies carry no Date header, so its creation time cannot be compared with this create's attempts", time.Time{}
 	}
 	// A reading that puts the holder after the read is refuted (that zone
 	// is not the API's) unless every reading does.
@@ -274,7 +277,7 @@ func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence
 	for _, zone := range ev.zones() {
 		created, err := createdSecond(mc, zone)
 		if err != nil {
-			return verdictUndecided, fmt.Sprintf("its CreateDate %q cannot be read", Printable(mc.CreateDate, 64))
+			return verdictUndecided, fmt.Sprintf("its CreateDate %q cannot be read", Printable(mc.CreateDate, 64)), time.Time{}
 		}
 		if created.Add(-clockTolerance).After(ev.until) {
 			if future == "" {
@@ -285,16 +288,24 @@ func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence
 		}
 		v, reason := judgeCreated(mc, ev, zone, created)
 		if v == verdictOurs {
-			return v, ""
+			return v, "", created
 		}
 		if bestReason == "" || v == verdictUndecided && best == verdictForeign {
 			best, bestReason = v, reason
 		}
 	}
 	if bestReason == "" {
-		return verdictUndecided, future
+		return verdictUndecided, future, time.Time{}
 	}
-	return best, bestReason
+	return best, bestReason, time.Time{}
+}
+
+// beyondDoubt reports whether no sharper reading of the server's clock
+// could refuse a holder created in the second starting at created: even at
+// the latest possible server time of the first attempt, the holder's second
+// ends no earlier than clockTolerance before it.
+func (ev holderEvidence) beyondDoubt(created time.Time) bool {
+	return !ev.sinceHi.IsZero() && !created.Add(time.Second+clockTolerance).Before(ev.sinceHi)
 }
 
 // zoneName names zone for an error message, saying whether it was observed.
@@ -421,12 +432,7 @@ func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactIn
 			// delay). Wait for it as long as the caller allows.
 			return false, nil
 		}
-		ev := c.adoptions.evidence(mc.ContactID)
-		if lo, hi, ok := serverTime(add.dates, add.uncertainSince); ok {
-			_, until, _ := serverTime(add.dates, time.Now())
-			ev.since, ev.sinceHi, ev.until = lo, hi, until
-		}
-		switch v, reason := judgeHolder(in, *mc, ev); v {
+		switch v, reason := c.judge(ctx, in, mc, add); v {
 		case verdictOurs:
 			c.adoptions.handOut(mc.ContactID)
 			result = &AddMessageContactOutput{ContactID: mc.ContactID, CreateDate: mc.CreateDate, Recovered: true, Contact: mc}
@@ -462,4 +468,88 @@ func (c *Client) readHolder(ctx context.Context, id string, add *exchange) (*Mes
 		return nil, fmt.Errorf("%s: reply has no Contact (RequestId %q)", actionGet, r.RequestID)
 	}
 	return r.Contact, nil
+}
+
+// evidence assembles what judgeHolder weighs for holder id, from what the
+// client's Adds showed and the Date headers of the ambiguous Add's replies
+// and reads.
+func (c *Client) evidence(add *exchange, id string) holderEvidence {
+	ev := c.adoptions.evidence(id)
+	if lo, hi, ok := serverTime(add.dates, add.uncertainSince); ok {
+		_, until, _ := serverTime(add.dates, time.Now())
+		ev.since, ev.sinceHi, ev.until = lo, hi, until
+	}
+	return ev
+}
+
+// maxProbes bounds the reads judge times to place the server's clock when
+// the verdict on a holder depends on it (each waits up to a second).
+const maxProbes = 4
+
+// judge decides on mc, the holder of in.Name. When mc would be adopted but
+// a sharper reading of the server's clock could still refuse it, judge
+// reads it again at the one instant that decides it (probeTime), at most
+// maxProbes times; mc is updated with what the reads return. If they leave
+// the verdict in doubt, mc is adopted only if they bracketed the moment
+// that decides it to within the lead of the early reads (the measurement's
+// limit, about a round trip); otherwise it is undecided. The reads run
+// under ctx: after an interrupt, within InterruptGrace.
+func (c *Client) judge(ctx context.Context, in AddMessageContactInput, mc *MessageContact, add *exchange) (verdict, string) {
+	var rtt, lead time.Duration
+	for n := 0; ; n++ {
+		ev := c.evidence(add, mc.ContactID)
+		v, reason, created := judgeHolder(in, *mc, ev)
+		switch {
+		case v != verdictOurs || ev.beyondDoubt(created):
+			return v, reason
+		case n == maxProbes || ctx.Err() != nil:
+			if lead > 0 && ev.beyondDoubt(created.Add(lead)) {
+				return v, reason
+			}
+			return verdictUndecided, fmt.Sprintf("it was created at %s, and the server's clock could not be read precisely "+
+				"enough (it is known to within %s at this create's first attempt) to tell whether that was before the "+
+				"attempt could have reached the server", mc.CreateDate, ev.sinceHi.Sub(ev.since).Round(time.Millisecond))
+		}
+		// The first read is sent a little late, to settle a verdict of
+		// "ours"; it can fail to only by showing the next second, as it
+		// does for a holder older than the window, so the later ones are
+		// sent early by twice the best round trip seen, then four and
+		// eight times (a loaded server answers late): a reply showing the
+		// next second and arriving in time proves the holder older, and
+		// one showing the previous second brackets the moment.
+		margin := time.Millisecond + drift(time.Since(add.uncertainSince)+maxProbes*time.Second)
+		next := -margin
+		if n > 0 {
+			next = 2*rtt<<(n-1) + margin
+			lead = max(lead, next)
+		}
+		if err := c.sleep(ctx, time.Until(probeTime(add.uncertainSince, next, time.Now()))); err != nil {
+			continue // out of time: judged as it stands above
+		}
+		start := time.Now()
+		got, err := c.readHolder(ctx, mc.ContactID, add)
+		if err == nil {
+			*mc = *got
+		}
+		if d := time.Since(start); rtt == 0 || d < rtt {
+			rtt = d
+		}
+	}
+}
+
+// probeTime is the first local instant after now at which a read best
+// tests whether the server's clock was, at local instant since, at least
+// clockTolerance past the end of the holder's creation second: the
+// instants since + k s − clockTolerance (k whole; CreateDate and Date have
+// whole seconds), at which the Date header's second ticks over exactly if
+// the server's clock was just that. A reply still showing the previous
+// second bounds it above; one showing the next second and arriving before
+// that instant bounds it below. lead moves the read earlier (a negative
+// lead later).
+func probeTime(since time.Time, lead time.Duration, now time.Time) time.Time {
+	at := since.Add(-clockTolerance - lead)
+	if wait := now.Add(5 * time.Millisecond).Sub(at); wait > 0 {
+		at = at.Add(wait.Truncate(time.Second) + time.Second)
+	}
+	return at
 }

@@ -62,7 +62,7 @@ func TestJudgeHolder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := judgeHolder(in, tt.mc, tt.ev)
+			got, reason, _ := judgeHolder(in, tt.mc, tt.ev)
 			if got != tt.want || !strings.Contains(reason, tt.reason) {
 				t.Errorf("judgeHolder = %v, %q; want %v containing %q", got, reason, tt.want, tt.reason)
 			}
@@ -176,5 +176,21 @@ func TestServerTime(t *testing.T) {
 	x.observeDate(http.Header{}, t0)
 	if len(x.dates) != 0 {
 		t.Error("a reply without a Date header was sampled")
+	}
+}
+func TestProbeTime(t *testing.T) {
+	since := time.Now()
+	for _, tt := range []struct {
+		lead, after, want time.Duration
+	}{
+		{0, 2300 * time.Millisecond, 2900 * time.Millisecond},
+		{-time.Millisecond, 2300 * time.Millisecond, 2901 * time.Millisecond},
+		{30 * time.Millisecond, 2300 * time.Millisecond, 2870 * time.Millisecond},
+		{0, 2896 * time.Millisecond, 3900 * time.Millisecond}, // too close to send in time
+		{0, 0, 900 * time.Millisecond},
+	} {
+		if got := probeTime(since, tt.lead, since.Add(tt.after)).Sub(since); got != tt.want {
+			t.Errorf("probeTime(lead %s, now +%s) = +%s, want +%s", tt.lead, tt.after, got, tt.want)
+		}
 	}
 }
