@@ -610,32 +610,42 @@ func TestWriteSemaphore(t *testing.T) {
 // certainly not applied; one cancelled while the server holds its request
 // may have been.
 func TestIsNotApplied(t *testing.T) {
-	arrived := make(chan struct{}, 4)
-	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		<-r.Context().Done() // the server holds every request
+	t.Run("in flight", func(t *testing.T) {
+		arrived := make(chan struct{}, 4)
+		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			<-r.Context().Done() // the server holds every request
+		})
+		name := "x"
+		ctx, cancel := context.WithCancel(context.Background())
+		inFlight := make(chan error, 1)
+		go func() {
+			inFlight <- c.UpdateMessageContact(ctx, UpdateMessageContactInput{ContactID: "c-1", Name: &name})
+		}()
+		<-arrived
+		cancel()
+		if err := <-inFlight; !errors.Is(err, context.Canceled) || IsNotApplied(err) {
+			t.Errorf("update cancelled in flight: err = %v, IsNotApplied = %v; want context.Canceled, possibly applied", err, IsNotApplied(err))
+		}
 	})
-	name := "x"
-	ctx, cancel := context.WithCancel(context.Background())
-	inFlight := make(chan error, 1)
-	go func() {
-		inFlight <- c.UpdateMessageContact(ctx, UpdateMessageContactInput{ContactID: "c-1", Name: &name})
-	}()
-	<-arrived
-	queued := make(chan error, 1)
-	go func() {
-		_, err := c.DeleteMessageContact(ctx, DeleteMessageContactInput{ContactID: "c-2"})
-		queued <- err
-	}()
-	time.Sleep(20 * time.Millisecond) // let the delete queue up behind the update
-	cancel()
-
-	if err := <-inFlight; !errors.Is(err, context.Canceled) || IsNotApplied(err) {
-		t.Errorf("update cancelled in flight: err = %v, IsNotApplied = %v; want context.Canceled, possibly applied", err, IsNotApplied(err))
-	}
-	if err := <-queued; !errors.Is(err, context.Canceled) || !IsNotApplied(err) {
-		t.Errorf("delete cancelled before it was sent: err = %v, IsNotApplied = %v; want context.Canceled, not applied", err, IsNotApplied(err))
-	}
+	t.Run("queued for the write slot", func(t *testing.T) {
+		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+			t.Errorf("%s reached the server", r.Header.Get("x-acs-action"))
+		}, func(o *Options) { o.RateLimit = -1 }) // no pace: the slot is the one wait
+		c.writes <- struct{}{} // another write holds the slot throughout
+		ctx, cancel := context.WithCancel(context.Background())
+		queued := make(chan error, 1)
+		go func() {
+			_, err := c.DeleteMessageContact(ctx, DeleteMessageContactInput{ContactID: "c-2"})
+			queued <- err
+		}()
+		cancel() // the delete cannot end but by waiting for the slot, early or late
+		if err := <-queued; !errors.Is(err, context.Canceled) || !IsNotApplied(err) ||
+			!strings.Contains(err.Error(), "waiting for another write") {
+			t.Errorf("delete cancelled before it was sent: err = %v, IsNotApplied = %v; want context.Canceled while "+
+				"waiting for the slot, not applied", err, IsNotApplied(err))
+		}
+	})
 	if IsNotApplied(nil) || IsNotApplied(context.Canceled) {
 		t.Error("IsNotApplied holds for an error that is not a write's")
 	}
