@@ -245,7 +245,9 @@ func (r *messageContactMembersResource) Delete(ctx context.Context, req resource
 	}
 	// Unbind what this resource declared and the contact still has; the
 	// API does not document its answer for an object that is not bound.
-	mc, err := r.client.GetMessageContact(ctx, contactID)
+	// The snapshot tells what the contact has (read fresh when this process
+	// wrote its bindings since).
+	mc, err := r.client.Snapshot().Contact(ctx, contactID)
 	switch {
 	case rdapi.IsNotFound(err):
 		tflog.Debug(ctx, "message contact already deleted; nothing to unbind")

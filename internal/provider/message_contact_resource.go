@@ -394,12 +394,23 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 
 	retain := state.RetainContactInMembersOnDestroy.ValueBool()
 	// Bindings this configuration manages depend on the contact and are
-	// destroyed first; any left now were made elsewhere. The snapshot
-	// serves the look-up (what this process unbound is read fresh): it only
-	// words a warning.
+	// destroyed first; any left now were made elsewhere. The look-up only
+	// words a warning: the snapshot serves it; a contact this process wrote
+	// since (its member set just unbound) is seen by the deletion's wait,
+	// which lists it Deleting, or read fresh when no wait will list it (a
+	// retained contact is deleted at once; unbatched waits do not list).
+	snap := r.client.Snapshot()
 	var boundElsewhere []string
-	if mc, err := r.client.Snapshot().Contact(ctx, id); err == nil {
+	known := true
+	switch mc := snap.Cached(ctx, id); {
+	case mc != nil:
 		boundElsewhere = mc.Members
+	case retain || !snap.Batching():
+		if mc, err := snap.Contact(ctx, id); err == nil {
+			boundElsewhere = mc.Members
+		}
+	default:
+		known = false
 	}
 	out, err := r.client.DeleteMessageContact(ctx, rdapi.DeleteMessageContactInput{
 		ContactID:              id,
@@ -422,7 +433,11 @@ func (r *messageContactResource) Delete(ctx context.Context, req resource.Delete
 		addUnmanagedBindingsWarning(&resp.Diagnostics, id, boundElsewhere, retain)
 		return
 	}
-	if err := r.client.WaitForDeletion(ctx, id); err != nil {
+	seen, err := r.client.WaitForDeletion(ctx, id)
+	if !known && seen != nil {
+		boundElsewhere = seen.Members
+	}
+	if err != nil {
 		if failed, ok := errors.AsType[*rdapi.DeletionFailedError](err); ok {
 			resp.Diagnostics.AddError("Message Contact Deletion Failed", deletionFailedDetail(failed))
 			return

@@ -441,11 +441,12 @@ func TestMessageContactResource_asyncDelete(t *testing.T) {
 							return fmt.Errorf("contact %s still exists after destroy", id)
 						}
 						// The destroy's plan and apply read the contact from
-						// snapshots, and the poll ends when the deletion task it
-						// saw is gone: no GetMessageContact at all.
+						// snapshots, and the wait lists the directory until the
+						// contact is gone: no GetMessageContact, and no status
+						// call within rdapi.DeletionStatusBound.
 						calls := env.emulated().Stats().Calls
-						if calls["GetMessageContactDeletionStatus"] == 0 || calls["GetMessageContact"] != 0 {
-							return fmt.Errorf("the destroy called %v; want GetMessageContactDeletionStatus polls and no GetMessageContact", calls)
+						if calls["GetMessageContactDeletionStatus"] != 0 || calls["GetMessageContact"] != 0 || calls["ListMessageContacts"] < 3 {
+							return fmt.Errorf("the destroy called %v; want ListMessageContacts rounds, no status call and no GetMessageContact", calls)
 						}
 						return nil
 					},

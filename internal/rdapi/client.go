@@ -188,6 +188,7 @@ type Client struct {
 	credentialSource string
 	loopback         bool
 	snapshot         *Snapshot
+	deletions        deletionWatch
 }
 
 // New builds a Client. It validates o and makes no network call.

@@ -867,7 +867,7 @@ func TestWaitForDeletion_timeoutDuringACall(t *testing.T) {
 	}, SkipWaits)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err := c.WaitForDeletion(ctx, "c-1")
+	_, err := c.WaitForDeletion(ctx, "c-1")
 	if err == nil || !strings.Contains(err.Error(), "still Deleting when the delete timeout expired") {
 		t.Errorf("err = %v, want it to say the deletion was still running at the timeout", err)
 	}

@@ -204,6 +204,9 @@ func (c *Client) ListMessageContacts(ctx context.Context, in ListMessageContacts
 			pageReply
 			Contacts []MessageContact `json:"Contacts"`
 		}) (pageReply, []MessageContact) {
+			if in.replies != nil {
+				in.replies(r.Contacts)
+			}
 			return r.pageReply, r.Contacts
 		},
 		func(mc MessageContact) string { return mc.ContactID })

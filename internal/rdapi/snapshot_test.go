@@ -29,13 +29,22 @@ type fakeDirectory struct {
 	// beforeList runs (unlocked) before a ListMessageContacts page is
 	// served, with its page number.
 	beforeList func(page int)
+	// Deletions: DeleteMessageContact marks a contact Deleting; a list
+	// page that shows it Deleting completes the deletion after it is
+	// served (as the emulator's default does), unless the contact is
+	// stuck, or fails (it comes back Active with failReasons).
+	stuck       map[string]bool
+	fail        map[string]bool
+	failed      map[string]bool
+	failReasons []map[string]any
 
 	calls map[string]int // action → calls
 	pages map[string]int // "action page size" → calls that were served
 }
 
 func newFakeDirectory(n, verifying int) *fakeDirectory {
-	d := &fakeDirectory{pending: map[string][]string{}, calls: map[string]int{}, pages: map[string]int{}}
+	d := &fakeDirectory{pending: map[string][]string{}, calls: map[string]int{}, pages: map[string]int{},
+		stuck: map[string]bool{}, fail: map[string]bool{}, failed: map[string]bool{}}
 	for i := range n {
 		d.contacts = append(d.contacts, fakeContact(i, i < verifying))
 		if i < verifying {
@@ -75,6 +84,20 @@ func (d *fakeDirectory) repeatedPages() []string {
 	return out
 }
 
+// finishDeletion ends the deletion of contact id, which the list showed
+// Deleting. It runs with d.mu held.
+func (d *fakeDirectory) finishDeletion(id string) {
+	switch {
+	case d.stuck[id]:
+	case d.fail[id]:
+		d.contacts[d.index(id)].Status = StatusActive
+		d.failed[id] = true
+		delete(d.fail, id)
+	default:
+		d.contacts = slices.DeleteFunc(d.contacts, func(mc MessageContact) bool { return mc.ContactID == id })
+	}
+}
+
 func (d *fakeDirectory) index(id string) int {
 	return slices.IndexFunc(d.contacts, func(mc MessageContact) bool { return mc.ContactID == id })
 }
@@ -112,8 +135,14 @@ func (d *fakeDirectory) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.pages[fmt.Sprintf("%s %d %d", action, page, size)]++
 		if action == actionList {
 			from, to := pageOf(len(d.contacts))
+			served := slices.Clone(d.contacts[from:to])
 			writeJSON(w, 200, map[string]any{"RequestId": "L", "TotalCount": len(d.contacts), "PageNumber": page,
-				"PageSize": size, "Contacts": d.contacts[from:to]})
+				"PageSize": size, "Contacts": served})
+			for _, mc := range served {
+				if mc.Status == StatusDeleting {
+					d.finishDeletion(mc.ContactID)
+				}
+			}
 			return
 		}
 		var rows []ContactVerification
@@ -145,6 +174,27 @@ func (d *fakeDirectory) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			d.contacts[i].Name = n
 		}
 		writeJSON(w, 200, map[string]any{"RequestId": "U"})
+	case actionDelete:
+		i := d.index(q.Get("ContactId"))
+		if i < 0 {
+			apiFail(w, http.StatusNotFound, CodeContactNotFound)
+			return
+		}
+		d.contacts[i].Status = StatusDeleting
+		delete(d.failed, d.contacts[i].ContactID)
+		writeJSON(w, 200, map[string]any{"RequestId": "D", "Status": DeletionStatusDeleting})
+	case actionDeletionStatus:
+		id := q.Get("ContactId")
+		i := d.index(id)
+		switch {
+		case i >= 0 && d.contacts[i].Status == StatusDeleting:
+			writeJSON(w, 200, map[string]any{"RequestId": "S", "ContactDeletionStatus": map[string]any{"ContactId": id, "Status": "Deleting"}})
+		case i >= 0 && d.failed[id]:
+			writeJSON(w, 200, map[string]any{"RequestId": "S", "ContactDeletionStatus": map[string]any{"ContactId": id,
+				"Status": "Failed", "FailReasonList": d.failReasons}})
+		default:
+			apiFail(w, http.StatusNotFound, CodeContactNotFound)
+		}
 	case actionAdd:
 		mc := fakeContact(10000+len(d.contacts), false)
 		mc.Name = q.Get("Name")

@@ -132,6 +132,11 @@ type ListMessageContactsInput struct {
 	// ahead is how many pages may be fetched ahead of the consumer (see
 	// paginate): the snapshot, which reads every page, sets it.
 	ahead int
+	// replies, when set, is given the contacts of each reply as it came,
+	// in page order and before duplicates across pages are dropped: a
+	// deletion round reads absence from where a contact would sit in one
+	// reply.
+	replies func([]MessageContact)
 }
 
 // ContactVerification is a target (email address or phone number) still
