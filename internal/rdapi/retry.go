@@ -265,8 +265,10 @@ func (c *Client) decide(ctx context.Context, x *exchange, a attemptResult) (bool
 	switch {
 	case a.err != nil:
 		x.last = a.err
-		retry = retryableTransport(ctx, a.err) &&
-			!(c.loopback && isConnRefused(a.err) && x.attempt >= maxRefusedOnLoopback)
+		// A local emulator that is not running does not start within the
+		// retries of a remote outage.
+		nothingListens := c.loopback && isConnRefused(a.err) && x.attempt >= maxRefusedOnLoopback
+		retry = retryableTransport(ctx, a.err) && !nothingListens
 	case a.apiErr != nil:
 		x.last = a.apiErr
 		retry = retryableReply(a.status, a.apiErr.Code)
