@@ -4,68 +4,95 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 )
 
-// providerBinary is the file name the CLI looks for in a dev_overrides
-// directory.
-const providerBinary = "terraform-provider-resourcedirectory"
-
-// cliConfig makes the CLI use the freshly built provider under both registry
-// hostnames the source address may resolve to; with dev_overrides there is
-// no init.
-const cliConfig = `provider_installation {
-  dev_overrides {
-    "registry.opentofu.org/rdcontact/resourcedirectory" = %[1]q
-    "registry.terraform.io/rdcontact/resourcedirectory" = %[1]q
-  }
-  direct {}
-}
-`
-
-// cli runs one CLI binary in one working directory with the environment the
-// provider reads its endpoint, keys and batching switch from.
+// cli runs one CLI in one working directory through the harness's
+// workspace, with the environment the provider reads its endpoint, keys and
+// batching switch from.
 type cli struct {
-	bin string
-	dir string
-	env []string
+	ws  *harness.Workspace
 	log *os.File // every command's output, for a post-mortem
 }
 
-func newCLI(bin, dir, providerDir, endpoint string, batch bool, log *os.File) (*cli, error) {
-	rc := filepath.Join(dir, "cli.tfrc")
-	if err := os.WriteFile(rc, fmt.Appendf(nil, cliConfig, providerDir), 0o644); err != nil {
+func newCLI(ctx context.Context, c harness.CLI, dir, providerDir, endpoint string, batch bool, log *os.File) (*cli, error) {
+	rc, err := harness.Installation{DevOverrides: map[string]string{harness.ProviderSource: providerDir}}.Write(filepath.Join(dir, "cli.tfrc"))
+	if err != nil {
 		return nil, err
 	}
-	env := []string{}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(name, "ALIBABA_CLOUD_"), strings.HasPrefix(name, "ALICLOUD_"),
-			strings.HasPrefix(name, "ALIBABACLOUD_"), strings.HasPrefix(name, "RESOURCEDIRECTORY"),
-			strings.HasPrefix(name, "TF_"):
-			continue
-		}
-		env = append(env, kv)
+	ws, err := harness.NewWorkspace(harness.WorkspaceConfig{
+		CLI: c, Dir: dir, CLIConfig: rc, Endpoint: endpoint,
+		Env: map[string]string{"RESOURCEDIRECTORY_BATCH_READS": strconv.FormatBool(batch)},
+	})
+	if err != nil {
+		return nil, err
 	}
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+rc,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER="+endpoint,
-		"ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-access-key-id",
-		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-access-key-secret",
-		"RESOURCEDIRECTORY_BATCH_READS="+strconv.FormatBool(batch),
-	)
-	return &cli{bin: bin, dir: dir, env: env, log: log}, nil
+	// terraform-exec asks the CLI its version before some commands, once:
+	// ask now, so that no measured command pays for it.
+	if _, _, err := ws.TF.Version(ctx, false); err != nil {
+		return nil, err
+	}
+	return &cli{ws: ws, log: log}, nil
+}
+
+// command is one CLI command: what the log shows, and its terraform-exec
+// call.
+type command struct {
+	shown string
+	run   func(ctx context.Context, tf *tfexec.Terraform) error
+}
+
+// plan is `plan`, with -refresh=false and -destroy as asked (the
+// baselines): terraform-exec adds -detailed-exitcode, so changes are no
+// error.
+func plan(refresh, destroy bool) command {
+	shown := "plan"
+	opts := []tfexec.PlanOption{tfexec.Refresh(refresh), tfexec.Destroy(destroy)}
+	if !refresh {
+		shown += " -refresh=false"
+	}
+	if destroy {
+		shown += " -destroy"
+	}
+	return command{shown, func(ctx context.Context, tf *tfexec.Terraform) error {
+		_, err := tf.Plan(ctx, opts...)
+		return err
+	}}
+}
+
+// apply is `apply -auto-approve`, at -parallelism when it is positive.
+func apply(parallelism int) command {
+	shown, opts := "apply -auto-approve", []tfexec.ApplyOption(nil)
+	if parallelism > 0 {
+		shown, opts = shown+" -parallelism="+strconv.Itoa(parallelism), append(opts, tfexec.Parallelism(parallelism))
+	}
+	return command{shown, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Apply(ctx, opts...) }}
+}
+
+// refreshOnly is `apply -refresh-only -auto-approve`.
+func refreshOnly() command {
+	return command{"apply -refresh-only -auto-approve", func(ctx context.Context, tf *tfexec.Terraform) error {
+		return tf.Apply(ctx, tfexec.RefreshOnly(true))
+	}}
+}
+
+// destroy is `destroy -auto-approve`, at -parallelism when it is positive.
+func destroy(parallelism int) command {
+	shown, opts := "destroy -auto-approve", []tfexec.DestroyOption(nil)
+	if parallelism > 0 {
+		shown, opts = shown+" -parallelism="+strconv.Itoa(parallelism), append(opts, tfexec.Parallelism(parallelism))
+	}
+	return command{shown, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx, opts...) }}
 }
 
 // result is what one CLI command cost.
@@ -76,37 +103,24 @@ type result struct {
 	exitCode int
 }
 
-// run runs the CLI with args, timing it and polling /proc for the peak
-// resident set of the provider processes it starts.
-func (c *cli) run(ctx context.Context, args ...string) (result, error) {
-	args = append(args, "-no-color", "-input=false")
-	cmd := exec.CommandContext(ctx, c.bin, args...)
-	cmd.Dir = c.dir
-	cmd.Env = c.env
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return result{}, fmt.Errorf("starting %s: %w", c.bin, err)
-	}
+// run runs c, timing it and polling /proc for the peak resident set of the
+// provider processes it starts.
+func (c *cli) run(ctx context.Context, cmd command) (result, error) {
 	stop := make(chan struct{})
 	var (
 		wg   sync.WaitGroup
 		peak int64
+		out  bytes.Buffer
 	)
-	wg.Go(func() { peak = pollProviderRSS(cmd.Process.Pid, stop) })
-	err := cmd.Wait()
+	wg.Go(func() { peak = pollProviderRSS(os.Getpid(), stop) })
+	start := time.Now()
+	err := c.ws.Do(&out, func(tf *tfexec.Terraform) error { return cmd.run(ctx, tf) })
 	wall := time.Since(start)
 	close(stop)
 	wg.Wait()
 
-	r := result{wall: wall, peakRSS: peak}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.exitCode = exit.ExitCode()
-	case err != nil:
+	r := result{wall: wall, peakRSS: peak, exitCode: harness.ExitCode(err)}
+	if r.exitCode < 0 {
 		return r, err
 	}
 	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
@@ -116,7 +130,7 @@ func (c *cli) run(ctx context.Context, args ...string) (result, error) {
 		}
 	}
 	if c.log != nil {
-		_, _ = fmt.Fprintf(c.log, "==> %s %s (%s, exit %d)\n%s\n", filepath.Base(c.bin), strings.Join(args, " "),
+		_, _ = fmt.Fprintf(c.log, "==> %s %s (%s, exit %d)\n%s\n", c.ws.CLI.Command, cmd.shown,
 			wall.Round(time.Millisecond), r.exitCode, out.Bytes())
 	}
 	if r.exitCode != 0 && r.errors == 0 {
@@ -125,8 +139,9 @@ func (c *cli) run(ctx context.Context, args ...string) (result, error) {
 	return r, nil
 }
 
-// pollProviderRSS samples, every 20 ms until stop closes, the children of
-// pid whose name starts like the provider's, and returns the largest VmHWM
+// pollProviderRSS samples, every 20 ms until stop closes, the descendants
+// of pid whose name starts like the provider's (the CLI is a child of this
+// process, the providers are its children), and returns the largest VmHWM
 // (peak resident set, which the kernel keeps per process) seen, in bytes.
 // The last sample of a process is at most 20 ms before it exits.
 func pollProviderRSS(pid int, stop <-chan struct{}) int64 {
@@ -134,13 +149,13 @@ func pollProviderRSS(pid int, stop <-chan struct{}) int64 {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		for _, child := range childPIDs(pid) {
-			comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", child))
+		for _, p := range descendants(pid) {
+			comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p))
 			// comm is cut at 15 bytes: "terraform-provi".
-			if err != nil || !strings.HasPrefix(providerBinary, strings.TrimSpace(string(comm))) {
+			if err != nil || !strings.HasPrefix(harness.ProviderBinary, strings.TrimSpace(string(comm))) {
 				continue
 			}
-			if hwm := vmHWM(child); hwm > peak {
+			if hwm := vmHWM(p); hwm > peak {
 				peak = hwm
 			}
 		}
@@ -150,6 +165,16 @@ func pollProviderRSS(pid int, stop <-chan struct{}) int64 {
 		case <-tick.C:
 		}
 	}
+}
+
+// descendants lists the children of pid, their children, and so on.
+func descendants(pid int) []int {
+	var out []int
+	for queue := childPIDs(pid); len(queue) > 0; queue = queue[1:] {
+		out = append(out, queue[0])
+		queue = append(queue, childPIDs(queue[0])...)
+	}
+	return out
 }
 
 // childPIDs lists the children of every thread of pid.

@@ -32,13 +32,15 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 )
 
 type options struct {
@@ -130,11 +132,11 @@ func ints(s string) ([]int, error) {
 }
 
 func run(ctx context.Context, o options) error {
-	cliPath, err := filepath.Abs(o.cli)
+	tool, err := harness.NewCLI(o.cli)
 	if err != nil {
 		return err
 	}
-	o.cli = cliPath
+	o.cli = tool.Path
 	work := o.workDir
 	if work == "" {
 		if work, err = os.MkdirTemp("", "rdbench-"); err != nil {
@@ -146,15 +148,9 @@ func run(ctx context.Context, o options) error {
 	}
 	binDir := filepath.Join(work, "bin")
 	fmt.Fprintf(os.Stderr, "bench: building the provider and the emulator into %s\n", binDir)
-	for _, t := range []struct{ pkg, out string }{
-		{".", filepath.Join(binDir, providerBinary)},
-		{"./cmd/rdemulator", filepath.Join(binDir, "rdemulator")},
-	} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", t.out, t.pkg)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go build %s: %w", t.pkg, err)
-		}
+	bins, err := harness.Build(ctx, "", binDir, nil)
+	if err != nil {
+		return err
 	}
 	log, err := os.Create(filepath.Join(work, "cli.log"))
 	if err != nil {
@@ -162,13 +158,25 @@ func run(ctx context.Context, o options) error {
 	}
 	defer func() { _ = log.Close() }()
 
-	emu, err := startEmulator(ctx, filepath.Join(binDir, "rdemulator"), o.latency, o.rateLimit, os.Stderr)
+	// The API's latency and per-action quota, writes serialised per account,
+	// and no daily send limit (every contact gets its verification message,
+	// so each can be verified through the admin API).
+	emu, err := harness.StartEmulator(ctx, harness.EmulatorConfig{
+		Binary: bins.Emulator,
+		Settings: func(s *emulator.Settings) {
+			s.Latency = o.latency
+			s.RateLimit = o.rateLimit
+			s.LockScope = emulator.LockPerAccount
+			s.DailySendLimit = 0
+		},
+		Log: os.Stderr,
+	})
 	if err != nil {
 		return err
 	}
-	defer emu.stop()
+	defer func() { _ = emu.Close() }()
 	fmt.Fprintf(os.Stderr, "bench: emulator at %s (latency %s, %d calls/s per action, lock scope account); CLI %s; log %s\n",
-		emu.url, o.latency, o.rateLimit, o.cli, log.Name())
+		emu.URL, o.latency, o.rateLimit, o.cli, log.Name())
 
 	printHeader(os.Stdout, o)
 	var (
@@ -181,7 +189,7 @@ func run(ctx context.Context, o options) error {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
-			c, err := newCLI(o.cli, dir, binDir, emu.url, batch, log)
+			c, err := newCLI(ctx, tool, dir, bins.ProviderDir, emu.URL, batch, log)
 			if err != nil {
 				return err
 			}

@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
+	"strings"
 	"time"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 )
 
 // Operation names of the rows.
@@ -27,7 +30,7 @@ type row struct {
 	batch       bool
 	op          string
 	parallelism int
-	calls       stats
+	calls       emulator.Stats
 	wall        time.Duration
 	baseline    time.Duration // plan -refresh=false of the same configuration and state
 	lowerBound  time.Duration // 0: not a write-bound operation
@@ -42,7 +45,7 @@ type scenario struct {
 	o     options
 	n     int
 	batch bool
-	emu   *emulatorProc
+	emu   *harness.Emulator
 	cli   *cli
 	dir   string
 	out   io.Writer // printRow's destination
@@ -57,7 +60,7 @@ func (s *scenario) play(ctx context.Context) error {
 		if err := s.fresh(ctx); err != nil {
 			return err
 		}
-		if err := s.measure(ctx, opApply, p, true, "apply", "-auto-approve"); err != nil {
+		if err := s.measure(ctx, opApply, p, true, apply(p)); err != nil {
 			return err
 		}
 	}
@@ -72,7 +75,7 @@ func (s *scenario) play(ctx context.Context) error {
 		return err
 	}
 	if pending > 0 {
-		if err := s.measure(ctx, fmt.Sprintf(opRefreshPending, s.o.verifying), 0, false, "plan"); err != nil {
+		if err := s.measure(ctx, fmt.Sprintf(opRefreshPending, s.o.verifying), 0, false, plan(true, false)); err != nil {
 			return err
 		}
 		if err := s.verify(ctx, s.n-pending, s.n); err != nil {
@@ -82,7 +85,7 @@ func (s *scenario) play(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := s.measure(ctx, opRefreshActive, 0, false, "plan"); err != nil {
+	if err := s.measure(ctx, opRefreshActive, 0, false, plan(true, false)); err != nil {
 		return err
 	}
 
@@ -90,13 +93,13 @@ func (s *scenario) play(ctx context.Context) error {
 		return err
 	}
 	p := s.o.parallelism[0]
-	if err := s.measure(ctx, opApplyBindings, p, true, "apply", "-auto-approve"); err != nil {
+	if err := s.measure(ctx, opApplyBindings, p, true, apply(p)); err != nil {
 		return err
 	}
-	if err := s.measure(ctx, opRefreshBound, 0, false, "plan"); err != nil {
+	if err := s.measure(ctx, opRefreshBound, 0, false, plan(true, false)); err != nil {
 		return err
 	}
-	return s.measure(ctx, opDestroy, p, true, "destroy", "-auto-approve")
+	return s.measure(ctx, opDestroy, p, true, destroy(p))
 }
 
 func (s *scenario) writeConfig(bindings bool) error {
@@ -107,7 +110,7 @@ func (s *scenario) writeConfig(bindings bool) error {
 // with `apply -refresh-only`, unmeasured: a scheduled drift check runs
 // against a state that is up to date, and the refreshes measure that.
 func (s *scenario) sync(ctx context.Context) error {
-	res, err := s.cli.run(ctx, "apply", "-refresh-only", "-auto-approve")
+	res, err := s.cli.run(ctx, refreshOnly())
 	if err != nil {
 		return err
 	}
@@ -125,13 +128,13 @@ func (s *scenario) fresh(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.emu.reset(ctx)
+	return s.emu.Admin.Reset(ctx)
 }
 
 // verify completes the verification of contacts [from, to).
 func (s *scenario) verify(ctx context.Context, from, to int) error {
 	for i := from; i < to; i++ {
-		if err := s.emu.verify(ctx, contactEmail(i)); err != nil {
+		if _, err := s.emu.Admin.Verify(ctx, "", contactEmail(i)); err != nil {
 			return err
 		}
 	}
@@ -144,24 +147,19 @@ func (s *scenario) verify(ctx context.Context, from, to int) error {
 // and so does a command that changes nothing (a plan), alternating with
 // the baseline runs; the row reports the median wall times, the largest
 // peak RSS, and the API calls of the first run of the command.
-func (s *scenario) measure(ctx context.Context, op string, parallelism int, writeBound bool, args ...string) error {
-	baseArgs := []string{"plan", "-refresh=false"}
-	if args[0] == "destroy" {
-		baseArgs = append(baseArgs, "-destroy")
-	}
-	if parallelism > 0 {
-		args = append(args, "-parallelism="+strconv.Itoa(parallelism))
-	}
-	readOnly := args[0] == "plan"
-	fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s %v\n", s.n, onOff(s.batch), op, args)
+func (s *scenario) measure(ctx context.Context, op string, parallelism int, writeBound bool, cmd command) error {
+	verb := strings.Fields(cmd.shown)[0]
+	baseline := plan(false, verb == "destroy")
+	readOnly := verb == "plan"
+	fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s [%s]\n", s.n, onOff(s.batch), op, cmd.shown)
 	var (
 		bases, walls []time.Duration
 		res          result
-		before       stats
-		after        stats
+		before       emulator.Stats
+		after        emulator.Stats
 	)
 	for i := range s.o.samples {
-		base, err := s.cli.run(ctx, baseArgs...)
+		base, err := s.cli.run(ctx, baseline)
 		if err != nil {
 			return err
 		}
@@ -173,16 +171,16 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 			continue
 		}
 		if i == 0 {
-			if before, err = s.emu.stats(ctx); err != nil {
+			if before, err = s.emu.Admin.Stats(ctx); err != nil {
 				return err
 			}
 		}
-		r, err := s.cli.run(ctx, args...)
+		r, err := s.cli.run(ctx, cmd)
 		if err != nil {
 			return err
 		}
 		if i == 0 {
-			if after, err = s.emu.stats(ctx); err != nil {
+			if after, err = s.emu.Admin.Stats(ctx); err != nil {
 				return err
 			}
 			res = r
@@ -194,7 +192,7 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 	res.wall = median(walls)
 	r := row{
 		n: s.n, batch: s.batch, op: op, parallelism: parallelism,
-		calls: after.since(before), wall: res.wall, baseline: median(bases),
+		calls: since(after, before), wall: res.wall, baseline: median(bases),
 		peakRSS: res.peakRSS, errors: res.errors,
 	}
 	if writeBound {
@@ -206,6 +204,35 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 		return fmt.Errorf("%s reported %d errors", op, r.errors)
 	}
 	return nil
+}
+
+// since returns the counts of after minus those of before: what one phase
+// did.
+func since(after, before emulator.Stats) emulator.Stats {
+	diff := func(a, b map[string]int) map[string]int {
+		out := map[string]int{}
+		for k, v := range a {
+			if d := v - b[k]; d != 0 {
+				out[k] = d
+			}
+		}
+		return out
+	}
+	return emulator.Stats{
+		Calls:        diff(after.Calls, before.Calls),
+		Conflicts:    diff(after.Conflicts, before.Conflicts),
+		Throttled:    diff(after.Throttled, before.Throttled),
+		ServerErrors: diff(after.ServerErrors, before.ServerErrors),
+		Errors:       diff(after.Errors, before.Errors),
+	}
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }
 
 // median is the middle of ds (the upper middle of an even count).
@@ -227,7 +254,7 @@ var mutatingActions = map[string]bool{
 // writes one after another under the account's write lock, latency each,
 // or the busiest action at the per-action quota, whichever is longer.
 // Throttled and conflicting attempts do not count: they are waste, not work.
-func lowerBound(c stats, latency time.Duration, rateLimit int) time.Duration {
+func lowerBound(c emulator.Stats, latency time.Duration, rateLimit int) time.Duration {
 	writes, busiest := 0, 0
 	for action, n := range c.Calls {
 		done := n - c.Throttled[action] - c.Conflicts[action]

@@ -3,49 +3,29 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 )
 
-// demoCLIs are the CLIs TestDemo plays the scenario with: the one the
-// acceptance tests use (TF_ACC_TERRAFORM_PATH, OpenTofu under make test) and
-// a Terraform binary when one is present (TERRAFORM, else
-// /usr/local/bin/terraform).
-func demoCLIs() []string {
-	var clis []string
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		clis = append(clis, p)
-	}
-	tf := os.Getenv("TERRAFORM")
-	if tf == "" {
-		tf = "/usr/local/bin/terraform"
-	}
-	if _, err := os.Stat(tf); err == nil && !slices.Contains(clis, tf) {
-		clis = append(clis, tf)
-	}
-	return clis
-}
-
-// TestDemo plays the whole scenario, as `make demo` does, on every CLI of
-// demoCLIs. It builds the provider and the emulator, so it runs only when
-// there is a CLI to run (make test provides OpenTofu).
+// TestDemo plays the whole scenario, as `make demo` does, on every CLI the
+// end-to-end tests use (harness.CLIs: TF_ACC_TERRAFORM_PATH, OpenTofu under
+// make test, and a Terraform binary when present). It builds the provider
+// and the emulator, so it runs only when there is a CLI to run.
 func TestDemo(t *testing.T) {
-	clis := demoCLIs()
-	if len(clis) == 0 {
-		t.Skip("no CLI: set TF_ACC_TERRAFORM_PATH to OpenTofu (make test and make demo provide it) or TERRAFORM to a Terraform binary")
-	}
+	clis := harness.CLIs(t)
 	binDir := t.TempDir()
-	for _, bin := range clis {
-		t.Run(strings.ToLower(cliName(bin)), func(t *testing.T) {
+	for _, c := range clis {
+		t.Run(c.Name, func(t *testing.T) {
 			var out bytes.Buffer
 			err := run(t.Context(), options{
 				root:    "..",
-				cli:     bin,
+				cli:     c.Path,
 				binDir:  binDir,
 				workDir: t.TempDir(),
 				out:     &out,
@@ -55,7 +35,7 @@ func TestDemo(t *testing.T) {
 			}
 			transcript := out.String()
 			for _, want := range []string{
-				"CLI: " + cliName(bin) + " v",
+				"CLI: " + c.Product + " v",
 				"Step 6 of 6",
 				"all 6 steps behaved as described",
 				"Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.",
@@ -187,45 +167,6 @@ func TestNarratorColor(t *testing.T) {
 	}
 	if !strings.Contains(colored.String(), ansiGreen) {
 		t.Errorf("no colour codes with colour: %q", colored.String())
-	}
-}
-
-func TestScrubbedEnv(t *testing.T) {
-	in := []string{
-		"PATH=/bin", "HOME=/root",
-		"ALIBABA_CLOUD_ACCESS_KEY_ID=x", "ALICLOUD_PROFILE=p", "ALIBABACLOUD_ACCESS_KEY_ID=y",
-		"RESOURCEDIRECTORYMASTER_ENDPOINT=z",
-		"TF_CLI_CONFIG_FILE=/etc/rc", "TF_DATA_DIR=/d", "TF_LOG=debug", "TF_LOG_PATH=/l",
-	}
-	want := map[string]string{"PATH": "/bin", "HOME": "/root"}
-	if diff := cmp.Diff(want, scrubbedEnv(in)); diff != "" {
-		t.Errorf("scrubbedEnv mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestCLIName(t *testing.T) {
-	for bin, want := range map[string]string{
-		"/work/.tools/tofu-d7fa1bcd8b01/tofu": "OpenTofu",
-		"/usr/local/bin/terraform":            "Terraform",
-		"/opt/terraform-1.5.7/terraform":      "Terraform",
-	} {
-		if got := cliName(bin); got != want {
-			t.Errorf("cliName(%q) = %q, want %q", bin, got, want)
-		}
-	}
-}
-
-func TestIsPackagePath(t *testing.T) {
-	for line, want := range map[string]bool{
-		"github.com/hashicorp/terraform-plugin-go/tfprotov6": true,
-		"command-line-arguments":                             true,
-		"# github.com/x/y":                                   false,
-		"./main.go:3:2: undefined: x":                        false,
-		"":                                                   false,
-	} {
-		if got := isPackagePath(line); got != want {
-			t.Errorf("isPackagePath(%q) = %v, want %v", line, got, want)
-		}
 	}
 }
 

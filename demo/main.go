@@ -34,6 +34,9 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 )
 
 // options is everything run needs; main fills it from flags.
@@ -82,7 +85,7 @@ func run(ctx context.Context, o options) (err error) {
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		return fmt.Errorf("%s is not the module root (no go.mod): run the demo from the repository root or pass -root", root)
 	}
-	cliPath, err := findCLI(o.cli)
+	tool, err := findCLI(o.cli)
 	if err != nil {
 		return err
 	}
@@ -95,13 +98,19 @@ func run(ctx context.Context, o options) (err error) {
 	}
 
 	n.title("terraform-provider-resourcedirectory: a guided tour on the local emulator")
-	n.say("This demo builds the provider and the Resource Directory API emulator, then uses the " + cliName(cliPath) + " CLI " +
+	n.say("This demo builds the provider and the Resource Directory API emulator, then uses the " + tool.Product + " CLI " +
 		"to manage message contacts exactly as you would against Alibaba Cloud. Nothing leaves this machine: " +
 		"the emulator listens on 127.0.0.1 and accepts only its built-in, non-secret AccessKey pair.")
 
 	n.section("Preparing")
-	bins, err := buildBinaries(ctx, n, root, binDir)
+	bins, err := harness.Build(ctx, root, binDir, narrateBuild(n))
 	if err != nil {
+		if be, ok := errors.AsType[*harness.BuildError](err); ok {
+			for _, m := range be.Messages {
+				n.fail("%s", m)
+			}
+			return fmt.Errorf("building %s: %w", be.What, be.Err)
+		}
 		return err
 	}
 
@@ -124,18 +133,30 @@ func run(ctx context.Context, o options) (err error) {
 		}
 	}()
 
-	emu, err := startEmulator(ctx, bins.emulator, filepath.Join(workDir, "emulator.log"))
+	logPath := filepath.Join(workDir, "emulator.log")
+	log, err := os.Create(logPath)
 	if err != nil {
 		return err
 	}
+	defer func() { _ = log.Close() }()
+	emu, err := harness.StartEmulator(ctx, harness.EmulatorConfig{
+		Binary: bins.Emulator,
+		// Like the real API, delete contacts asynchronously when they are not
+		// retained in the members, so that destroy visibly waits.
+		Settings: func(s *emulator.Settings) { s.AsyncDelete = asyncDelete },
+		Log:      log,
+	})
+	if err != nil {
+		return fmt.Errorf("%w (see %s)", err, logPath)
+	}
 	defer func() {
-		if stopErr := emu.stop(); stopErr != nil && err == nil {
-			err = stopErr
+		if stopErr := emu.Close(); stopErr != nil && err == nil {
+			err = fmt.Errorf("%w (see %s)", stopErr, logPath)
 		}
 	}()
-	n.ok("emulator listening on %s (log: %s)", emu.url, emu.logPath)
+	n.ok("emulator listening on %s (log: %s)", emu.URL, logPath)
 
-	d, err := newDemo(n, emu, cliPath, bins.providerDir, workDir)
+	d, err := newDemo(n, emu, tool, bins.ProviderDir, workDir)
 	if err != nil {
 		return err
 	}
@@ -149,8 +170,8 @@ func run(ctx context.Context, o options) (err error) {
 		{"Apply a realistic configuration", d.stepApply},
 		{"A recipient verifies their email address", d.stepVerify},
 		{"Change a title and a message type in place", d.stepUpdate},
-		{"Someone changes a contact behind " + d.cli.product + "'s back", d.stepDrift},
-		{"Adopt a contact created outside " + d.cli.product, d.stepImport},
+		{"Someone changes a contact behind " + d.cli.Product + "'s back", d.stepDrift},
+		{"Adopt a contact created outside " + d.cli.Product, d.stepImport},
 		{"Destroy", d.stepDestroy},
 	}
 	for i, s := range steps {
@@ -173,33 +194,37 @@ func run(ctx context.Context, o options) (err error) {
 	return nil
 }
 
-// findCLI resolves the CLI path: the flag, else tofu, else terraform from
-// PATH.
-func findCLI(flagValue string) (string, error) {
+// findCLI resolves the CLI: the flag, else tofu, else terraform from PATH.
+func findCLI(flagValue string) (harness.CLI, error) {
 	if flagValue == "" {
 		for _, name := range []string{"tofu", "terraform"} {
 			if p, err := exec.LookPath(name); err == nil {
-				return p, nil
+				return harness.NewCLI(p)
 			}
 		}
-		return "", errors.New("no CLI: pass -cli PATH (OpenTofu or Terraform) or set TF_ACC_TERRAFORM_PATH (make demo builds OpenTofu)")
+		return harness.CLI{}, errors.New("no CLI: pass -cli PATH (OpenTofu or Terraform) or set TF_ACC_TERRAFORM_PATH (make demo builds OpenTofu)")
 	}
-	p, err := filepath.Abs(flagValue)
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("CLI not found: %w", err)
-	}
-	return p, nil
+	return harness.NewCLI(flagValue)
 }
 
-// cliName is the product name for the narration.
-func cliName(bin string) string {
-	if isOpenTofu(bin) {
-		return "OpenTofu"
+// narrateBuild turns the build's progress into notes: a cold build on a
+// small machine takes minutes.
+func narrateBuild(n *narrator) func(harness.BuildEvent) {
+	var lastNote time.Time
+	return func(e harness.BuildEvent) {
+		switch {
+		case e.Done && e.Compiled == 0:
+			n.ok("%s is up to date (%s)", e.What, e.Output)
+		case e.Done:
+			n.ok("built %s in %s (%d packages compiled): %s", e.What, e.Elapsed.Round(time.Second), e.Compiled, e.Output)
+		case e.Compiled == 0:
+			n.note("building %s (%s); the first build compiles its dependencies and takes a few minutes, later ones are cached", e.What, e.Package)
+			lastNote = time.Now()
+		case time.Since(lastNote) >= 10*time.Second:
+			n.note("  … %d packages compiled so far (%s elapsed, latest %s)", e.Compiled, e.Elapsed.Round(time.Second), e.Latest)
+			lastNote = time.Now()
+		}
 	}
-	return "Terraform"
 }
 
 // isTerminal reports whether f is a character device (a terminal).

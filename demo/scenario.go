@@ -13,13 +13,18 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/harness"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
+
+// asyncDelete is how long the emulator keeps a deleted contact in the
+// Deleting state.
+const asyncDelete = 2 * time.Second
 
 // demo holds the scenario's state across steps.
 type demo struct {
 	n   *narrator
-	emu *emulatorProcess
+	emu *harness.Emulator
 	cli *cli
 	// api is a client of the emulator playing "someone else": a colleague in
 	// the console, or the checks that look at what the API really holds.
@@ -33,13 +38,13 @@ type demo struct {
 
 // newDemo prepares the scenario folder: CLI configuration, variables and
 // the step-1 configuration.
-func newDemo(n *narrator, emu *emulatorProcess, cliBin, providerDir, dir string) (*demo, error) {
-	c, err := newCLI(n, cliBin, dir, providerDir, emu.url, emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret)
+func newDemo(n *narrator, emu *harness.Emulator, tool harness.CLI, providerDir, dir string) (*demo, error) {
+	c, err := newCLI(n, tool, dir, providerDir, emu.URL)
 	if err != nil {
 		return nil, err
 	}
 	api, err := rdapi.New(rdapi.Options{
-		Endpoint:    emu.url,
+		Endpoint:    emu.URL,
 		Credentials: rdapi.StaticCredentials(emulator.DefaultAccessKeyID, emulator.DefaultAccessKeySecret, ""),
 		UserAgent:   "rd-demo",
 	})
@@ -145,7 +150,7 @@ func (d *demo) outputs(ctx context.Context) (map[string]contactOutput, error) {
 func (d *demo) planFile(ctx context.Context, name string) (int, *tfjson.Plan, error) {
 	changes, err := d.cli.plan(ctx, name)
 	if err != nil {
-		return 1, nil, fmt.Errorf("%s plan failed: %w", d.cli.command, err)
+		return 1, nil, fmt.Errorf("%s plan failed: %w", d.cli.Command, err)
 	}
 	p, err := d.cli.showPlan(ctx, name)
 	if err != nil {
@@ -161,7 +166,7 @@ func (d *demo) planFile(ctx context.Context, name string) (int, *tfjson.Plan, er
 func (d *demo) expectEmptyPlan(ctx context.Context) error {
 	changes, err := d.cli.plan(ctx, "")
 	if err != nil {
-		return fmt.Errorf("%s plan failed: %w", d.cli.command, err)
+		return fmt.Errorf("%s plan failed: %w", d.cli.Command, err)
 	}
 	if changes {
 		d.n.fail("plan -detailed-exitcode exited 2, expected 0 (no changes)")
@@ -191,7 +196,7 @@ func (d *demo) stepApply(ctx context.Context) error {
 		return err
 	}
 	d.n.say(fmt.Sprintf("With dev_overrides in the CLI configuration there is no `%s init`: %s uses the provider just built.",
-		d.cli.command, d.cli.product))
+		d.cli.Command, d.cli.Product))
 	if err := d.cli.apply(ctx, ""); err != nil {
 		return err
 	}
@@ -256,8 +261,9 @@ func (d *demo) stepVerify(ctx context.Context) error {
 	}
 	id := outs[c.Key].ID
 	d.n.say(fmt.Sprintf("%s opens the email and clicks the link. The demo does it through the emulator's admin endpoint:", c.Name))
-	d.n.code(fmt.Sprintf(`curl -X POST %s/_emulator/verify -d '{"contact_id":"%s","target":"%s"}'`, d.emu.url, id, c.Email))
-	if err := d.check("the emulator recorded the verification", d.emu.verify(ctx, id, c.Email)); err != nil {
+	d.n.code(fmt.Sprintf(`curl -X POST %s/_emulator/verify -d '{"contact_id":"%s","target":"%s"}'`, d.emu.URL, id, c.Email))
+	_, err = d.emu.Admin.Verify(ctx, id, c.Email)
+	if err := d.check("the emulator recorded the verification", err); err != nil {
 		return err
 	}
 	d.n.say("A refresh-only apply records what changed on the API side (the verification); no resource is modified:")
@@ -367,7 +373,7 @@ func (d *demo) stepDrift(ctx context.Context) error {
 	err = func() error {
 		drift, ok := find(p.ResourceDrift, address(c.Key))
 		if !ok {
-			return fmt.Errorf("%s is not among the changes made outside %s", address(c.Key), d.cli.product)
+			return fmt.Errorf("%s is not among the changes made outside %s", address(c.Key), d.cli.Product)
 		}
 		if got := changedAttributes(drift); !slices.Contains(got, "title") {
 			return fmt.Errorf("the drift report changes %v", got)
@@ -383,7 +389,7 @@ func (d *demo) stepDrift(ctx context.Context) error {
 		}
 		return nil
 	}()
-	if err := d.check(d.cli.product+" reports the title change as made outside "+d.cli.product, err); err != nil {
+	if err := d.check(d.cli.Product+" reports the title change as made outside "+d.cli.Product, err); err != nil {
 		return err
 	}
 	if err := d.check("the plan puts back exactly that attribute: an in-place update of title",
@@ -427,14 +433,14 @@ func isArgument(attr string) bool {
 func (d *demo) stepImport(ctx context.Context) error {
 	adopted := contactSpec{
 		Key:          "ceo",
-		Comment:      "The CEO's contact, created in the console before " + d.cli.product + " managed contacts.",
+		Comment:      "The CEO's contact, created in the console before " + d.cli.Product + " managed contacts.",
 		Name:         "WangFang",
 		Email:        "wang.fang@example.com",
 		Title:        "CEO",
 		MessageTypes: []string{"ActivityMessage", "ProductMessage"},
 	}
 	d.n.say(fmt.Sprintf("Before this team used %s, someone created %s's contact in the console. "+
-		"The demo creates it with AddMessageContact:", d.cli.product, adopted.Name))
+		"The demo creates it with AddMessageContact:", d.cli.Product, adopted.Name))
 	added, err := d.api.AddMessageContact(ctx, rdapi.AddMessageContactInput{
 		Name:         adopted.Name,
 		EmailAddress: adopted.Email,

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -50,6 +52,26 @@ type AdminAccount struct {
 	AccountID string `json:"account_id"`
 	Name      string `json:"name"`
 	FolderID  string `json:"folder_id"`
+}
+
+// AdminContactChange is the body of POST /_emulator/contacts/update: the
+// contact (its ID or its name) and the arguments to change, as a colleague
+// would in the console (UpdateMessageContact: a new email address or phone
+// number waits for verification; an empty phone_number removes the phone).
+type AdminContactChange struct {
+	Contact      string   `json:"contact"`
+	Name         string   `json:"name"`
+	EmailAddress string   `json:"email_address"`
+	PhoneNumber  *string  `json:"phone_number"`
+	Title        string   `json:"title"`
+	MessageTypes []string `json:"message_types"`
+}
+
+// AdminContactMembers is the body of POST /_emulator/contacts/bind and
+// contacts/unbind; contacts/delete reads contact only.
+type AdminContactMembers struct {
+	Contact   string   `json:"contact"`
+	MemberIDs []string `json:"member_ids"`
 }
 
 // AdminError is the body of every admin answer that is not 2xx.
@@ -130,6 +152,46 @@ var adminRoutes = map[adminRoute]func(e *Emulator, r *http.Request) (int, any){
 	{http.MethodPost, "accounts/remove"}: func(e *Emulator, r *http.Request) (int, any) {
 		return e.adminAccountChange(r, func(a AdminAccount) error { return e.RemoveAccount(a.AccountID) })
 	},
+	{http.MethodPost, "contacts/update"}: func(e *Emulator, r *http.Request) (int, any) {
+		var ch AdminContactChange
+		if err := decodeAdmin(r, &ch); err != nil {
+			return http.StatusBadRequest, AdminError{err.Error()}
+		}
+		p := url.Values{}
+		for name, v := range map[string]string{"Name": ch.Name, "EmailAddress": ch.EmailAddress, "Title": ch.Title} {
+			if v != "" {
+				p.Set(name, v)
+			}
+		}
+		if ch.PhoneNumber != nil {
+			p.Set("PhoneNumber", *ch.PhoneNumber)
+		}
+		setList(p, "MessageTypes", ch.MessageTypes)
+		return e.outOfBand("UpdateMessageContact", ch.Contact, p)
+	},
+	{http.MethodPost, "contacts/delete"}: func(e *Emulator, r *http.Request) (int, any) {
+		var m AdminContactMembers
+		if err := decodeAdmin(r, &m); err != nil || m.MemberIDs != nil {
+			return http.StatusBadRequest, AdminError{fmt.Sprintf("contacts/delete takes {\"contact\": ID or name} (%v)", err)}
+		}
+		// Retaining the contact in the members' settings deletes it at once.
+		return e.outOfBand("DeleteMessageContact", m.Contact, url.Values{"RetainContactInMembers": {"true"}})
+	},
+	{http.MethodPost, "contacts/bind"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminMembers(r, "AssociateMembers")
+	},
+	{http.MethodPost, "contacts/unbind"}: func(e *Emulator, r *http.Request) (int, any) {
+		return e.adminMembers(r, "DisassociateMembers")
+	},
+	{http.MethodPost, "sends/reset"}: func(e *Emulator, _ *http.Request) (int, any) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.store.sends = map[string]int{}
+		if err := e.persist(); err != nil {
+			return http.StatusInternalServerError, AdminError{err.Error()}
+		}
+		return http.StatusOK, AdminOK{OK: true}
+	},
 	{http.MethodPost, "faults"}: func(e *Emulator, r *http.Request) (int, any) {
 		var f AdminFaults
 		if err := decodeAdmin(r, &f); err != nil {
@@ -201,4 +263,52 @@ func decodeAdmin(r *http.Request, dst any) error {
 		return fmt.Errorf("decoding request body: %w", err)
 	}
 	return nil
+}
+
+// adminMembers binds or unbinds, as action, the members of the body.
+func (e *Emulator) adminMembers(r *http.Request, action string) (int, any) {
+	var m AdminContactMembers
+	if err := decodeAdmin(r, &m); err != nil {
+		return http.StatusBadRequest, AdminError{err.Error()}
+	}
+	p := url.Values{}
+	setList(p, "Members", m.MemberIDs)
+	return e.outOfBand(action, m.Contact, p)
+}
+
+// outOfBand runs the API operation action on the contact ref (an ID or a
+// name) with params, as someone else's client would: the same checks and
+// effects, and the API's error code with its HTTP status when it refuses,
+// but without the signature, faults, quotas, latency or statistics that
+// apply to the clients under test. It answers the contact afterwards, or
+// {"ok": true} when the operation removed it.
+func (e *Emulator) outOfBand(action, ref string, params url.Values) (int, any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.now()
+	e.store.advance(now, e.cfg.settings.AsyncDelete)
+	id, ok := e.store.resolve(ref)
+	if !ok {
+		return http.StatusNotFound, AdminError{fmt.Sprintf("%v: no contact has the ID or name %q", ErrContactNotFound, ref)}
+	}
+	params.Set("ContactId", id)
+	_, aerr := operations[action].handle(e, &call{action: action, params: params, requestID: e.store.newRequestID(), now: now})
+	if aerr != nil {
+		return aerr.code.status(), AdminError{aerr.Error()}
+	}
+	if err := e.persist(); err != nil {
+		return http.StatusInternalServerError, AdminError{err.Error()}
+	}
+	c, ok := e.store.contacts[id]
+	if !ok {
+		return http.StatusOK, AdminOK{OK: true}
+	}
+	return http.StatusOK, c.snapshot()
+}
+
+// setList sets the API's list parameter name.1 … name.N to values.
+func setList(p url.Values, name string, values []string) {
+	for i, v := range values {
+		p.Set(name+"."+strconv.Itoa(i+1), v)
+	}
 }

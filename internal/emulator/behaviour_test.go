@@ -620,3 +620,55 @@ func TestCreateDate_zoneAndSkew(t *testing.T) {
 		t.Errorf("default zone = %s, want +08:00", z)
 	}
 }
+
+// TestVerificationTargets_masked: with VerificationTargets masked,
+// ListMessageContactVerifications shows targets in the shape of the API
+// reference's examples, and Get and List still show the values.
+func TestVerificationTargets_masked(t *testing.T) {
+	s := NewServer(t, WithSettings(func(cfg *Settings) { cfg.VerificationTargets = TargetsMasked }))
+	c := newSDK(t, s, signV3)
+	id := c.addContact("tom", "someone@example.com", "86-13912341234", "AccountExpenses")
+	var targets []any
+	for _, row := range c.must("ListMessageContactVerifications", map[string]any{"ContactId": id})["ContactVerifications"].([]any) {
+		targets = append(targets, row.(map[string]any)["Target"])
+	}
+	if diff := cmp.Diff([]any{"some***@example.com", "86-139****1234"}, targets); diff != "" {
+		t.Errorf("masked targets (-want +got):\n%s", diff)
+	}
+	if got := c.get(id); got["EmailAddress"] != "someone@example.com" || got["PhoneNumber"] != "86-13912341234" {
+		t.Errorf("Get shows %v, %v; want the values unmasked", got["EmailAddress"], got["PhoneNumber"])
+	}
+	s.MustApply(func(cfg *Settings) { cfg.VerificationTargets = TargetsFull })
+	row := c.must("ListMessageContactVerifications", map[string]any{"ContactId": id})["ContactVerifications"].([]any)[0]
+	if got := row.(map[string]any)["Target"]; got != "someone@example.com" {
+		t.Errorf("full target = %v", got)
+	}
+}
+
+// TestAdmin_outOfBandRefusals: the out-of-band endpoints keep the API's
+// rules and say what is wrong.
+func TestAdmin_outOfBandRefusals(t *testing.T) {
+	s := NewServer(t)
+	c := newSDK(t, s, signV3)
+	c.addContact("tom", "tom@example.com", "")
+	for _, tt := range []struct {
+		name   string
+		body   any
+		status int
+		want   string
+	}{
+		{"contacts/update", map[string]any{"contact": "nobody", "title": "CEO"}, 404, `no contact has the ID or name \"nobody\"`},
+		{"contacts/update", map[string]any{"contact": "tom", "title": "Boss"}, 400, "InvalidParameter.Title"},
+		{"contacts/bind", map[string]any{"contact": "tom", "member_ids": []string{"fd-Nope12345"}}, 400, "InvalidMember"},
+		{"contacts/delete", map[string]any{"contact": "tom", "member_ids": []string{"rd-k3Ux9d"}}, 400, `contacts/delete takes {\"contact\": ID or name}`},
+		{"contacts/delete", map[string]any{"contact": "c-NotThereNotThere"}, 404, "no contact has the ID or name"},
+	} {
+		status, body := adminPost(t, s, tt.name, tt.body)
+		if status != tt.status || !strings.Contains(body, tt.want) {
+			t.Errorf("%s %v: HTTP %d %s, want %d with %q", tt.name, tt.body, status, body, tt.status, tt.want)
+		}
+	}
+	if got, _ := s.Contact(s.Contacts()[0].ID); got.Title != "TechnicalDirector" || len(got.Members) != 0 {
+		t.Errorf("a refused change changed the contact: %+v", got)
+	}
+}

@@ -113,6 +113,14 @@
 //     {ContactId, Target}, paged. [A] ContactId is an optional filter (the
 //     documented example has TotalCount 48, which one contact cannot have);
 //     rows follow contact creation order, email before phone.
+//   - [A] Targets are shown as submitted. The API reference's examples show
+//     them masked (someone***@example.com, 86-139****1234), as they show
+//     Get's and List's; whether the API masks them is undocumented.
+//     Switch: Settings.VerificationTargets (verification_targets, full or
+//     masked): masked shows the first half of an address's local part,
+//     "***@" and the domain, and a phone number's country code, first three
+//     digits, a "*" per hidden digit and last four. Get and List always
+//     show the values unmasked.
 //   - [D] Send*VerificationForMessageContact works only for the current
 //     pending target, else 404 EntityNotExists.Contact.Verification, and
 //     counts against a daily per-account limit, beyond which it answers
@@ -259,7 +267,8 @@
 // Under /_emulator/, without authentication, JSON in and out, every field
 // name in snake_case. Errors answer {"error": "..."} with 400 (bad request),
 // 404 (unknown contact or endpoint), 409 (target not pending, or pending on
-// several contacts) or 500 (the state file could not be written). The
+// several contacts), 500 (the state file could not be written), or the API's
+// status and code when an out-of-band contact change breaks its rules. The
 // README's emulator section shows each with curl, and a test runs those
 // commands.
 //
@@ -269,6 +278,18 @@
 //	POST /_emulator/accounts/remove  {"account_id": "1500000000000009"}
 //	                          -> the directory after the change (404: unknown account or folder,
 //	                             409: the account is already a member)
+//	POST /_emulator/contacts/update  {"contact": "FinanceTeam", "title": "CEO", "message_types": ["ServiceMessage"]}
+//	                                 (name, email_address, phone_number, title, message_types: any subset)
+//	POST /_emulator/contacts/bind    {"contact": "c-...", "member_ids": ["fd-..."]}
+//	POST /_emulator/contacts/unbind  {"contact": "c-...", "member_ids": ["rd-..."]}
+//	POST /_emulator/contacts/delete  {"contact": "FinanceTeam"}
+//	                          -> the Contact snapshot after the change ({"ok": true} after delete).
+//	                             Changes made elsewhere (someone in the console): "contact" is an ID
+//	                             or a name; the API operation runs with its checks and effects (an
+//	                             error answers the API's code and status) but without signature,
+//	                             faults, quotas, latency or stats; the deletion is immediate.
+//	POST /_emulator/sends/reset      -> {"ok": true}; the day's count of verification messages
+//	                             starts again (it does at midnight UTC+8 anyway)
 //	GET  /_emulator/stats     -> {"calls": {"AddMessageContact": 3}, "conflicts": {}, "throttled": {},
 //	                              "server_errors": {}, "errors": {"EntityNotExists.Contact": 1},
 //	                              "max_concurrent_mutations": 1}
@@ -280,7 +301,8 @@
 //	                          {"action": "AddMessageContact", "drop": true, "n": 1}
 //	                          {"deletion_failure": [{"account_id": "1500000000000002", "message_types": ["AccountExpenses"]}]}
 //	                          -> {"ok": true}
-//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted", "latency": "20ms",
+//	POST /_emulator/settings  {"read_mode": "verified", "message_types_order": "sorted",
+//	                           "verification_targets": "masked", "latency": "20ms",
 //	                           "mutation_hold": "100ms", "lock_scope": "contact", "rate_limit": 20,
 //	                           "daily_send_limit": 10, "max_members_per_contact": 20, "async_delete": "2s",
 //	                           "read_after_create_delay": "0s", "server_error_rate": 0,

@@ -35,6 +35,31 @@ func (m ReadMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil
 // UnmarshalText parses "submitted" or "verified".
 func (m *ReadMode) UnmarshalText(b []byte) error { return readModes.parse(m, b) }
 
+// TargetDisplay selects how ListMessageContactVerifications shows the
+// targets awaiting verification. The API reference's examples show them
+// masked; whether the API masks them is not documented (see the fidelity
+// contract).
+type TargetDisplay int
+
+const (
+	// TargetsFull shows each target as submitted (the default).
+	TargetsFull TargetDisplay = iota
+	// TargetsMasked shows them as the reference's examples do:
+	// someone***@example.com, 86-139****1234 (maskTarget).
+	TargetsMasked
+)
+
+var targetDisplays = enum[TargetDisplay]{"verification targets", []string{"full", "masked"}}
+
+// String returns "full" or "masked".
+func (d TargetDisplay) String() string { return targetDisplays.name(d) }
+
+// MarshalText returns String.
+func (d TargetDisplay) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses "full" or "masked".
+func (d *TargetDisplay) UnmarshalText(b []byte) error { return targetDisplays.parse(d, b) }
+
 // LockScope selects what a mutating call locks while it runs.
 type LockScope int
 

@@ -449,11 +449,15 @@ func (e *Emulator) listMessageContactVerifications(c *call) (any, *apiError) {
 		if onlyID != "" && ct.id != onlyID {
 			continue
 		}
-		if ct.pendingEmail != "" {
-			rows = append(rows, wireVerification{ContactID: ct.id, Target: ct.pendingEmail})
-		}
-		if ct.pendingPhone != "" {
-			rows = append(rows, wireVerification{ContactID: ct.id, Target: ct.pendingPhone})
+		masked := e.cfg.settings.VerificationTargets == TargetsMasked
+		for _, target := range []string{ct.pendingEmail, ct.pendingPhone} {
+			if target == "" {
+				continue
+			}
+			if masked {
+				target = maskTarget(target)
+			}
+			rows = append(rows, wireVerification{ContactID: ct.id, Target: target})
 		}
 	}
 	return verificationsResponse{
@@ -463,4 +467,20 @@ func (e *Emulator) listMessageContactVerifications(c *call) (any, *apiError) {
 		PageSize:             size,
 		ContactVerifications: page(rows, number, size),
 	}, nil
+}
+
+// maskTarget masks an email address or phone number in the shape of the API
+// reference's examples: the first half of an address's local part, then
+// "***", then "@" and the domain ("someone***@example.com"); a phone
+// number's country code and first three digits, a "*" for each hidden
+// digit, and its last four ("86-139****1234").
+func maskTarget(target string) string {
+	if local, domain, ok := strings.Cut(target, "@"); ok {
+		return local[:(len(local)+1)/2] + "***@" + domain
+	}
+	code, number, ok := strings.Cut(target, "-")
+	if !ok || len(number) <= 7 {
+		return target
+	}
+	return code + "-" + number[:3] + strings.Repeat("*", len(number)-7) + number[len(number)-4:]
 }

@@ -123,6 +123,13 @@ func TestREADME_adminAPI(t *testing.T) {
 	s := NewServer(t)
 	c := newSDK(t, s, signV3)
 	tom := c.addContact("tom", "tom@example.com", "")
+	// The contact of the out-of-band changes, bound to the directory, and
+	// the day's verification messages all sent.
+	finance := c.addContact("FinanceTeam", "finance@example.com", "")
+	c.must("AssociateMembers", map[string]any{"ContactId": finance, "Members": []string{"rd-k3Ux9d"}})
+	for range DefaultSettings().DailySendLimit {
+		c.must("SendEmailVerificationForMessageContact", map[string]any{"ContactId": finance, "EmailAddress": "finance@example.com"})
+	}
 
 	var requests []curlRequest
 	for _, block := range fenced(readmeSection(t), "sh") {
@@ -147,6 +154,37 @@ func TestREADME_adminAPI(t *testing.T) {
 			if got, _ := s.Contact(tom); got.Status != statusActive || got.Email != "tom@example.com" {
 				t.Errorf("after verify: %+v", got)
 			}
+		},
+		"contacts/update": func(body string) {
+			got, _ := s.Contact(finance)
+			if got.Title != "CEO" || !cmp.Equal(got.MessageTypes, []string{"ServiceMessage"}) || !strings.Contains(body, `"title":"CEO"`) {
+				t.Errorf("after contacts/update: %+v, answered %s", got, body)
+			}
+			// The API's rules hold: a taken name is refused with the API's code.
+			status, answer := adminPost(t, s, "contacts/update", map[string]string{"contact": "FinanceTeam", "name": "tom"})
+			if status != http.StatusBadRequest || !strings.Contains(answer, "InvalidParameter.Name.AlreadyUsed") {
+				t.Errorf("renaming FinanceTeam to a taken name: HTTP %d %s", status, answer)
+			}
+		},
+		"contacts/bind": func(string) {
+			if got, _ := s.Contact(finance); !cmp.Equal(got.Members, []string{"rd-k3Ux9d", "fd-Prod4Nz7Qa"}) {
+				t.Errorf("after contacts/bind: members %v", got.Members)
+			}
+		},
+		"contacts/unbind": func(string) {
+			if got, _ := s.Contact(finance); !cmp.Equal(got.Members, []string{"fd-Prod4Nz7Qa"}) {
+				t.Errorf("after contacts/unbind: members %v", got.Members)
+			}
+		},
+		"contacts/delete": func(body string) {
+			if _, ok := s.Contact(finance); ok || body != `{"ok":true}` {
+				t.Errorf("after contacts/delete the contact is still there (answered %s)", body)
+			}
+			c.mustFail("GetMessageContact", map[string]any{"ContactId": finance}, "EntityNotExists.Contact", 404)
+		},
+		"sends/reset": func(string) {
+			ann := s.Contacts()[len(s.Contacts())-1]
+			c.must("SendEmailVerificationForMessageContact", map[string]any{"ContactId": ann.ID, "EmailAddress": "ann@example.com"})
 		},
 		"faults ServiceUnavailable": func(string) {
 			for range 2 {
@@ -211,7 +249,7 @@ func TestREADME_adminAPI(t *testing.T) {
 		},
 		"stats": func(body string) {
 			var st Stats
-			if err := json.Unmarshal([]byte(body), &st); err != nil || st.ServerErrors["GetMessageContact"] != 2 || st.Calls["AddMessageContact"] != 2 {
+			if err := json.Unmarshal([]byte(body), &st); err != nil || st.ServerErrors["GetMessageContact"] != 2 || st.Calls["AddMessageContact"] != 3 || st.Calls["UpdateMessageContact"] != 0 {
 				t.Errorf("stats = %s (%v)", body, err)
 			}
 		},
@@ -240,6 +278,12 @@ func TestREADME_adminAPI(t *testing.T) {
 			default:
 				key += " deletion_failure"
 			}
+		}
+		if key == "sends/reset" {
+			// Without the reset, the day's limit refuses the send.
+			ann := s.Contacts()[len(s.Contacts())-1]
+			c.mustFail("SendEmailVerificationForMessageContact", map[string]any{"ContactId": ann.ID, "EmailAddress": "ann@example.com"},
+				"SendValidateCodeExceedsLimitForAccount", 409)
 		}
 		check, ok := checks[key]
 		if !ok {

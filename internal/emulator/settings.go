@@ -24,6 +24,10 @@ import (
 type Settings struct {
 	ReadMode          ReadMode          `json:"read_mode" help:"what Get/List report while a change is pending: submitted or verified"`
 	MessageTypesOrder MessageTypesOrder `json:"message_types_order" help:"order of MessageTypes in Get/List replies: submitted or sorted"`
+	// VerificationTargets masks the targets ListMessageContactVerifications
+	// shows, as the API reference's examples do (Get and List are not
+	// affected).
+	VerificationTargets TargetDisplay `json:"verification_targets" help:"targets in ListMessageContactVerifications: full or masked (someone***@example.com, 86-139****1234)"`
 	// Latency is added to every API call; a mutating call holds its lock
 	// through it.
 	Latency time.Duration `json:"latency" help:"server-side time of every API call (a mutating call holds its lock meanwhile)"`

@@ -17,6 +17,7 @@ import (
 var everySetting = Settings{
 	ReadMode:             ReadVerified,
 	MessageTypesOrder:    MessageTypesSorted,
+	VerificationTargets:  TargetsMasked,
 	Latency:              20 * time.Millisecond,
 	MutationHold:         100 * time.Millisecond,
 	LockScope:            LockPerContact,

@@ -320,6 +320,11 @@ func (s *store) send(c *contact, isEmail bool, now time.Time, dailyLimit int) bo
 	if dailyLimit > 0 && s.sends[day] >= dailyLimit {
 		return false
 	}
+	for d := range s.sends {
+		if d != day {
+			delete(s.sends, d) // a past day's count limits nothing any more
+		}
+	}
 	s.sends[day]++
 	if isEmail {
 		c.emailSends++
@@ -369,6 +374,19 @@ func (s *store) armDeletionFailure(reasons []FailReason) {
 func (s *store) remove(id string) {
 	delete(s.contacts, id)
 	s.order = slices.DeleteFunc(s.order, func(c *contact) bool { return c.id == id })
+}
+
+// resolve finds a contact by its ID or, failing that, its name.
+func (s *store) resolve(ref string) (string, bool) {
+	if _, ok := s.contacts[ref]; ok {
+		return ref, true
+	}
+	for _, c := range s.order {
+		if ref != "" && c.name == ref {
+			return c.id, true
+		}
+	}
+	return "", false
 }
 
 func (s *store) nameTaken(name, exceptID string) bool {

@@ -65,19 +65,9 @@ func (a *Admin) Apply(ctx context.Context, change func(*emulator.Settings)) (emu
 	}
 	want := cur
 	change(&want)
-	before, err := settingsJSON(cur)
+	patch, err := changedSettings(cur, want)
 	if err != nil {
 		return cur, err
-	}
-	after, err := settingsJSON(want)
-	if err != nil {
-		return cur, err
-	}
-	patch := map[string]json.RawMessage{}
-	for name, v := range after {
-		if !bytes.Equal(before[name], v) {
-			patch[name] = v
-		}
 	}
 	return call[emulator.Settings](ctx, a, http.MethodPost, "settings", patch)
 }
@@ -113,6 +103,37 @@ func (a *Admin) MoveAccount(ctx context.Context, accountID, folderID string) (em
 // directory after it.
 func (a *Admin) RemoveAccount(ctx context.Context, accountID string) (emulator.Directory, error) {
 	return call[emulator.Directory](ctx, a, http.MethodPost, "accounts/remove", emulator.AdminAccount{AccountID: accountID})
+}
+
+// UpdateContact changes a contact's arguments out of band, as a colleague
+// in the console would (ch.Contact is its ID or name; a new email address
+// or phone number waits for verification), and returns the contact.
+func (a *Admin) UpdateContact(ctx context.Context, ch emulator.AdminContactChange) (emulator.Contact, error) {
+	return call[emulator.Contact](ctx, a, http.MethodPost, "contacts/update", ch)
+}
+
+// BindContact binds a contact (ID or name) to members out of band and
+// returns the contact.
+func (a *Admin) BindContact(ctx context.Context, contact string, members ...string) (emulator.Contact, error) {
+	return call[emulator.Contact](ctx, a, http.MethodPost, "contacts/bind", emulator.AdminContactMembers{Contact: contact, MemberIDs: members})
+}
+
+// UnbindContact unbinds a contact (ID or name) from members out of band and
+// returns the contact.
+func (a *Admin) UnbindContact(ctx context.Context, contact string, members ...string) (emulator.Contact, error) {
+	return call[emulator.Contact](ctx, a, http.MethodPost, "contacts/unbind", emulator.AdminContactMembers{Contact: contact, MemberIDs: members})
+}
+
+// DeleteContact deletes a contact (ID or name) out of band, at once.
+func (a *Admin) DeleteContact(ctx context.Context, contact string) error {
+	_, err := call[emulator.AdminOK](ctx, a, http.MethodPost, "contacts/delete", emulator.AdminContactMembers{Contact: contact})
+	return err
+}
+
+// ResetSends starts the day's count of verification messages afresh.
+func (a *Admin) ResetSends(ctx context.Context) error {
+	_, err := call[emulator.AdminOK](ctx, a, http.MethodPost, "sends/reset", nil)
+	return err
 }
 
 // FailNext makes the next n calls of action fail with the API error code.

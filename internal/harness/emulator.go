@@ -103,6 +103,9 @@ func startProcess(ctx context.Context, bin string, args []string, log io.Writer)
 	if log == nil {
 		log = io.Discard
 	}
+	// The process's stderr and the rest of its stdout are copied in two
+	// goroutines.
+	log = &lockedWriter{w: log}
 	// Not CommandContext: the emulator outlives ctx until Close stops it
 	// gracefully.
 	cmd := exec.Command(bin, args...)
@@ -179,25 +182,17 @@ func (e *Emulator) Close() error {
 // one per setting that differs from emulator.DefaultSettings: the setting's
 // JSON name with "-" for "_", and its JSON value.
 func SettingsFlags(change func(*emulator.Settings)) ([]string, error) {
-	def := emulator.DefaultSettings()
-	want := def
+	want := emulator.DefaultSettings()
 	change(&want)
 	if err := want.Validate(); err != nil {
 		return nil, err
 	}
-	before, err := settingsJSON(def)
-	if err != nil {
-		return nil, err
-	}
-	after, err := settingsJSON(want)
+	changed, err := changedSettings(emulator.DefaultSettings(), want)
 	if err != nil {
 		return nil, err
 	}
 	var flags []string
-	for name, v := range after {
-		if bytes.Equal(before[name], v) {
-			continue
-		}
+	for name, v := range changed {
 		text := string(v)
 		var s string
 		if json.Unmarshal(v, &s) == nil {
@@ -209,11 +204,26 @@ func SettingsFlags(change func(*emulator.Settings)) ([]string, error) {
 	return flags, nil
 }
 
-func settingsJSON(s emulator.Settings) (map[string]json.RawMessage, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
+// changedSettings returns the settings of after that differ from before,
+// by JSON name, in their JSON form: a patch for the settings endpoint.
+func changedSettings(before, after emulator.Settings) (map[string]json.RawMessage, error) {
+	var was, is map[string]json.RawMessage
+	for _, s := range []struct {
+		settings emulator.Settings
+		into     *map[string]json.RawMessage
+	}{{before, &was}, {after, &is}} {
+		b, err := json.Marshal(s.settings)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, s.into); err != nil {
+			return nil, err
+		}
 	}
-	var m map[string]json.RawMessage
-	return m, json.Unmarshal(b, &m)
+	for name, v := range is {
+		if bytes.Equal(was[name], v) {
+			delete(is, name)
+		}
+	}
+	return is, nil
 }

@@ -21,22 +21,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(Main(m)) }
 
-// startEmulator starts an emulator as cfg says and stops it at cleanup,
-// failing the test if it does not stop cleanly.
-func startEmulator(t *testing.T, cfg EmulatorConfig) *Emulator {
-	t.Helper()
-	emu, err := StartEmulator(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := emu.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return emu
-}
-
 func apiClient(t *testing.T, url string) *rdapi.Client {
 	t.Helper()
 	c, err := rdapi.New(rdapi.Options{
@@ -58,7 +42,7 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 		mu        sync.Mutex
 		requested []string
 	)
-	emu := startEmulator(t, EmulatorConfig{Wrap: func(next http.Handler) http.Handler {
+	emu, err := StartEmulator(t.Context(), EmulatorConfig{Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if name, ok := strings.CutPrefix(r.URL.Path, "/_emulator/"); ok {
 				mu.Lock()
@@ -68,6 +52,10 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() }) // in process: it cannot fail
 	ctx, api, admin := t.Context(), apiClient(t, emu.URL), emu.Admin
 	added, err := api.AddMessageContact(ctx, rdapi.AddMessageContactInput{
 		Name: "Ann", EmailAddress: "ann@example.com", Title: "CEO", MessageTypes: []string{"AccountExpenses"},
@@ -136,6 +124,26 @@ func TestAdmin_coversEveryEndpoint(t *testing.T) {
 		t.Errorf("RemoveAccount = %+v, %v; want the directory without the account", d, err)
 	}
 
+	c, err = admin.UpdateContact(ctx, emulator.AdminContactChange{Contact: "Ann", Title: "Other", MessageTypes: []string{"FaultMessage"}})
+	if err != nil || c.Title != "Other" || !slices.Equal(c.MessageTypes, []string{"FaultMessage"}) {
+		t.Errorf("UpdateContact = %+v, %v; want Ann with title Other and FaultMessage", c, err)
+	}
+	if c, err = admin.BindContact(ctx, added.ContactID, "fd-Dev2Lm5Wx", "rd-k3Ux9d"); err != nil || len(c.Members) != 2 {
+		t.Errorf("BindContact = %+v, %v; want two members", c, err)
+	}
+	if c, err = admin.UnbindContact(ctx, "Ann", "rd-k3Ux9d"); err != nil || !slices.Equal(c.Members, []string{"fd-Dev2Lm5Wx"}) {
+		t.Errorf("UnbindContact = %+v, %v; want Development only", c, err)
+	}
+	if err := admin.ResetSends(ctx); err != nil {
+		t.Error(err)
+	}
+	if err := admin.DeleteContact(ctx, "Ann"); err != nil || emu.Server.Len() != 0 {
+		t.Errorf("DeleteContact: %v, %d contacts left", err, emu.Server.Len())
+	}
+	if err := admin.DeleteContact(ctx, "Ann"); !errors.As(err, &aerr) || aerr.StatusCode != http.StatusNotFound {
+		t.Errorf("deleting Ann again: %v, want an AdminError with 404", err)
+	}
+
 	stats, err := admin.Stats(ctx)
 	if err != nil || stats.Calls["AddMessageContact"] != 1 || stats.Calls["GetMessageContact"] != 2 {
 		t.Errorf("Stats = %+v, %v; want 1 Add and 2 Gets", stats, err)
@@ -191,7 +199,11 @@ func TestStartEmulator_process(t *testing.T) {
 		s.AsyncDelete = 2 * time.Second
 	}
 	var log bytes.Buffer
-	emu := startEmulator(t, EmulatorConfig{Binary: bins.Emulator, Settings: change, Args: []string{"-seed", "7"}, Log: &log})
+	emu, err := StartEmulator(t.Context(), EmulatorConfig{Binary: bins.Emulator, Settings: change, Args: []string{"-seed", "7"}, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emu.Close() }) // if the test ends before it closes the emulator itself
 	want := emulator.DefaultSettings()
 	change(&want)
 	if got, err := emu.Admin.Settings(t.Context()); err != nil || got != want {
@@ -245,18 +257,40 @@ func TestInstallation_CLIConfig(t *testing.T) {
 
 func TestNewCLI(t *testing.T) {
 	dir := t.TempDir()
-	for name, want := range map[string]string{"tofu": "opentofu", "terraform-1.15.9": "terraform"} {
-		p := filepath.Join(dir, name)
+	for _, tc := range []struct{ path, name, product, command string }{
+		{"tofu-d7fa1bcd8b01/tofu", "opentofu", "OpenTofu", "tofu"},
+		{"bin/terraform", "terraform", "Terraform", "terraform"},
+		{"terraform-1.5.7/terraform", "terraform", "Terraform", "terraform"},
+		{"terraform-1.15.9", "terraform", "Terraform", "terraform"},
+	} {
+		p := filepath.Join(dir, tc.path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, nil, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		c, err := NewCLI(p)
-		if err != nil || c.Name != want || c.Path != p {
-			t.Errorf("NewCLI(%s) = %+v, %v; want %s", name, c, err, want)
+		if err != nil || c.Name != tc.name || c.Product != tc.product || c.Command != tc.command || c.Path != p {
+			t.Errorf("NewCLI(%s) = %+v, %v; want %s (%s, %s)", tc.path, c, err, tc.name, tc.product, tc.command)
 		}
 	}
 	if _, err := NewCLI(filepath.Join(dir, "missing")); err == nil {
 		t.Error("NewCLI of a missing file succeeded")
+	}
+}
+
+func TestIsPackagePath(t *testing.T) {
+	for line, want := range map[string]bool{
+		"github.com/hashicorp/terraform-plugin-go/tfprotov6": true,
+		"command-line-arguments":                             true,
+		"# github.com/x/y":                                   false,
+		"./main.go:3:2: undefined: x":                        false,
+		"":                                                   false,
+	} {
+		if got := isPackagePath(line); got != want {
+			t.Errorf("isPackagePath(%q) = %v, want %v", line, got, want)
+		}
 	}
 }
 
@@ -290,18 +324,28 @@ resource "resourcedirectory_message_contact" "ops" {
 		t.Run(cli.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
-			emu := startEmulator(t, EmulatorConfig{})
-			rc, err := Installation{Mirror: mirror}.Write(filepath.Join(t.TempDir(), "cli.tfrc"))
+			emu, err := StartEmulator(ctx, EmulatorConfig{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ws, err := NewWorkspace(WorkspaceConfig{CLI: cli, Dir: t.TempDir(), CLIConfig: rc, Endpoint: emu.URL})
-			if err != nil {
-				t.Fatal(err)
+			t.Cleanup(func() { _ = emu.Close() })
+			// contactWorkspace is a workspace holding the contact, installing
+			// the provider as inst says.
+			contactWorkspace := func(inst Installation) *Workspace {
+				rc, err := inst.Write(filepath.Join(t.TempDir(), "cli.tfrc"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ws, err := NewWorkspace(WorkspaceConfig{CLI: cli, Dir: t.TempDir(), CLIConfig: rc, Endpoint: emu.URL})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ws.WriteFile("main.tf", contact); err != nil {
+					t.Fatal(err)
+				}
+				return ws
 			}
-			if err := ws.WriteFile("main.tf", contact); err != nil {
-				t.Fatal(err)
-			}
+			ws := contactWorkspace(Installation{Mirror: mirror})
 			var out bytes.Buffer
 			if err := ws.Do(&out, func(tf *tfexec.Terraform) error { return tf.Init(ctx) }); err != nil {
 				t.Fatalf("init: %v\n%s", err, out.String())
@@ -331,17 +375,7 @@ resource "resourcedirectory_message_contact" "ops" {
 			}
 
 			// dev_overrides: a plan without init, in a fresh directory.
-			rc, err = Installation{DevOverrides: map[string]string{ProviderSource: bins.ProviderDir}}.Write(filepath.Join(t.TempDir(), "dev.tfrc"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			dev, err := NewWorkspace(WorkspaceConfig{CLI: cli, Dir: t.TempDir(), CLIConfig: rc, Endpoint: emu.URL})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := dev.WriteFile("main.tf", contact); err != nil {
-				t.Fatal(err)
-			}
+			dev := contactWorkspace(Installation{DevOverrides: map[string]string{ProviderSource: bins.ProviderDir}})
 			out.Reset()
 			changes, err := func() (changes bool, err error) {
 				err = dev.Do(&out, func(tf *tfexec.Terraform) error { changes, err = tf.Plan(ctx); return err })

@@ -5,7 +5,6 @@ package harness
 import (
 	"bytes"
 	"os/exec"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -14,7 +13,8 @@ import (
 // its own: the CLI and the provider processes it starts.
 type Running struct {
 	cmd  *exec.Cmd
-	out  lockedBuffer
+	buf  bytes.Buffer
+	out  lockedWriter // to buf
 	done chan struct{}
 	err  error // cmd.Wait's, once done is closed
 }
@@ -23,6 +23,7 @@ type Running struct {
 // Wait, or Kill.
 func (w *Workspace) Start(args ...string) (*Running, error) {
 	r := &Running{cmd: w.command(args...), done: make(chan struct{})}
+	r.out.w = &r.buf
 	r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	r.cmd.WaitDelay = 5 * time.Second
@@ -42,11 +43,15 @@ func (r *Running) Done() <-chan struct{} { return r.done }
 // Wait waits for the CLI to exit and returns its output and exit status.
 func (r *Running) Wait() (string, error) {
 	<-r.done
-	return r.out.String(), r.err
+	return r.Output(), r.err
 }
 
 // Output is what the CLI has printed so far.
-func (r *Running) Output() string { return r.out.String() }
+func (r *Running) Output() string {
+	r.out.mu.Lock()
+	defer r.out.mu.Unlock()
+	return r.buf.String()
+}
 
 // Interrupt sends SIGINT to the process group, as Ctrl-C in a terminal
 // does: the CLI and its providers get it.
@@ -58,22 +63,4 @@ func (r *Running) Interrupt() error { return syscall.Kill(-r.cmd.Process.Pid, sy
 func (r *Running) Kill() {
 	_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
 	<-r.done
-}
-
-// lockedBuffer is a bytes.Buffer that the CLI writes while a test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -77,7 +77,8 @@ func (r *messageContactResource) recordInterruptedCreate(ctx context.Context, re
 		"creating it. The provider found contact %s afterwards and recorded it in state, so nothing is orphaned.",
 		plan.Name.ValueString(), rdapi.Printable(mc.ContactID, 64))
 	if plan.SendVerification.ValueBool() {
-		detail += " Verification was not sent; resend it from the Resource Directory console."
+		detail += " Verification was not sent: send it now by changing resend_verification_trigger, or with the " +
+			"resourcedirectory_send_verification action (Terraform 1.14 and later)."
 	}
 	resp.Diagnostics.AddWarning("Message Contact Created Despite Interruption", detail)
 }

@@ -62,14 +62,32 @@ func addUnmanagedBindingsWarning(diags *diag.Diagnostics, id string, members []s
 			"configuration. %s", rdapi.Printable(id, 64), strings.Join(names, ", "), effect))
 }
 
-var _ resource.ResourceWithModifyPlan = (*messageContactBindingResource)(nil)
+var (
+	_ resource.ResourceWithModifyPlan = (*messageContactBindingResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*messageContactMembersResource)(nil)
+)
 
 // ModifyPlan refuses, at plan time, a binding to a contact that does not
-// exist (deleted outside Terraform, or a mistyped literal ID): the create
-// could only fail at apply time. A contact_id not known yet (a contact
-// created in the same apply) is not checked.
+// exist (see checkContactExists).
 func (r *messageContactBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	checkContactExists(ctx, r.client, req, resp, "bound")
+}
+
+// ModifyPlan refuses, at plan time, a member set of a contact that does not
+// exist (see checkContactExists).
+func (r *messageContactMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkContactExists(ctx, r.client, req, resp, "bound to anything")
+}
+
+// checkContactExists refuses the creation of a binding or a member set
+// whose contact_id names a contact that does not exist (deleted outside
+// Terraform, or a mistyped literal ID): the create could only fail at apply
+// time. This is the only diagnostic about a deleted contact's bindings: the
+// read that finds them gone says nothing, because a configuration that
+// re-creates the contact re-creates them too. A contact_id not known yet (a
+// contact created in the same apply) is not checked.
+func checkContactExists(ctx context.Context, client *rdapi.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, what string) {
+	if client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
 	var contactID types.String
@@ -80,14 +98,14 @@ func (r *messageContactBindingResource) ModifyPlan(ctx context.Context, req reso
 	// The snapshot serves the check (a contact missing from it is confirmed
 	// with GetMessageContact): Terraform plans every binding twice in an
 	// apply, and a fresh read each time would cost two calls per binding.
-	_, err := r.client.Snapshot().Contact(ctx, contactID.ValueString())
+	_, err := client.Snapshot().Contact(ctx, contactID.ValueString())
 	switch {
 	case rdapi.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("contact_id"), "Message Contact Not Found",
-			fmt.Sprintf("Message contact %s does not exist, so it cannot be bound. It may have been deleted outside "+
+			fmt.Sprintf("Message contact %s does not exist, so it cannot be %s. It may have been deleted outside "+
 				"Terraform: point contact_id at an existing contact, or at a resourcedirectory_message_contact "+
-				"resource that creates it.", contactID.ValueString()))
+				"resource that creates it.", rdapi.Printable(contactID.ValueString(), 64), what))
 	case err != nil:
-		tflog.Debug(ctx, "unable to check the binding's contact at plan time", map[string]any{"error": err.Error()})
+		tflog.Debug(ctx, "unable to check the contact at plan time", map[string]any{"error": err.Error()})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -116,6 +117,97 @@ func TestGuidance_emailCaseChangeWarns(t *testing.T) {
 		w := warningsOf(resp.Diagnostics)
 		if got := len(w) == 1 && strings.Contains(w[0], "Only in Letter Case") && strings.Contains(w[0], "new verification"); got != tt.warn {
 			t.Errorf("%s -> %s: warnings %q", tt.prior, tt.planned, w)
+		}
+	}
+}
+
+// TestGuidance_interruptedCreateSaysHowToResend (issue 21): a create cut
+// short by its timeout while the API committed it is recorded with a
+// warning; the verification it did not send can be sent now, by the
+// provider, and the warning says how (it sent users to the console).
+func TestGuidance_interruptedCreateSaysHowToResend(t *testing.T) {
+	emu := emulator.NewServer(t, emulator.WithSettings(func(s *emulator.Settings) { s.MutationHold = 2 * time.Second }))
+	ctx := context.Background()
+	server := provider.NewProtocol6("test")()
+	schema := configureProtocolServer(t, server, emu, "1.11.4")
+	var timeoutsType tftypes.Object
+	for _, b := range schema.Block.BlockTypes {
+		if b.TypeName == "timeouts" {
+			timeoutsType = b.ValueType().(tftypes.Object)
+		}
+	}
+	timeouts := map[string]tftypes.Value{}
+	for name, typ := range timeoutsType.AttributeTypes {
+		timeouts[name] = tftypes.NewValue(typ, nil)
+	}
+	timeouts["create"] = str("500ms")
+	cfg := protoDynamicValue(t, schema, map[string]tftypes.Value{
+		"name":          str("Ops"),
+		"email_address": str("ops@example.com"),
+		"title":         str("CEO"),
+		"message_types": strSet("AccountExpenses"),
+		"timeouts":      tftypes.NewValue(timeoutsType, timeouts),
+	})
+	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: benchContactType, PriorState: protoNull(t, schema), ProposedNewState: cfg, Config: cfg,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failOnErrorDiags(t, "PlanResourceChange", plan.Diagnostics)
+	resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: benchContactType, PriorState: protoNull(t, schema), PlannedState: plan.PlannedState, Config: cfg,
+		PlannedPrivate: plan.PlannedPrivate,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failOnErrorDiags(t, "ApplyResourceChange", resp.Diagnostics)
+	w := warningsOf(resp.Diagnostics)
+	if len(w) != 1 || !strings.Contains(w[0], "Created Despite Interruption") ||
+		!strings.Contains(w[0], "Verification was not sent: send it now by changing resend_verification_trigger, "+
+			"or with the resourcedirectory_send_verification action (Terraform 1.14 and later)") ||
+		strings.Contains(w[0], "console") {
+		t.Errorf("warnings = %q, want one saying how to resend with the provider", w)
+	}
+	if n := emu.Len(); n != 1 {
+		t.Errorf("%d contacts, want the one created", n)
+	}
+}
+
+// TestGuidance_deletedContactsBindingsLeaveQuietly (issue 21): the refresh
+// that finds a binding's or a member set's contact deleted drops them from
+// the state without a warning. The plan re-creates them with the contact,
+// and a warning that "a binding to a deleted contact cannot be created"
+// read like a failure in CI; the plan-time check reports the case where
+// they cannot be re-created (TestGuidance_bindingToDeletedContact).
+func TestGuidance_deletedContactsBindingsLeaveQuietly(t *testing.T) {
+	e := newProtoEnv(t)
+	ctx := context.Background()
+	const gone = "c-DeletedDeleted12"
+	root := e.emu.Directory().RootID
+	for typ, set := range map[string]map[string]tftypes.Value{
+		"resourcedirectory_message_contact_binding": {
+			"id": str(gone + ":" + root), "contact_id": str(gone), "member_id": str(root),
+		},
+		"resourcedirectory_message_contact_members": {
+			"id": str(gone), "contact_id": str(gone), "member_ids": strSet(root),
+		},
+	} {
+		schema := e.schemas.ResourceSchemas[typ]
+		resp, err := e.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
+			TypeName: typ, CurrentState: protoDynamicValue(t, schema, set),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		failOnErrorDiags(t, typ+" ReadResource", resp.Diagnostics)
+		if w := warningsOf(resp.Diagnostics); len(w) != 0 {
+			t.Errorf("%s: warnings %q, want none", typ, w)
+		}
+		state, err := resp.NewState.Unmarshal(schema.ValueType())
+		if err != nil || !state.IsNull() {
+			t.Errorf("%s: new state %v (%v), want it removed", typ, state, err)
 		}
 	}
 }

@@ -48,9 +48,10 @@ func TestGuidance_providerErrors(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6Factories, Steps: steps})
 }
 
-// TestGuidance_bindingToDeletedContact: a binding whose contact was deleted
-// outside Terraform leaves the state, and the plan to re-create it fails at
-// plan time, naming the contact, rather than at apply time.
+// TestGuidance_bindingToDeletedContact: a binding or a member set whose
+// contact was deleted outside Terraform leaves the state, and the plan to
+// re-create it fails at plan time, naming the contact, rather than at apply
+// time.
 func TestGuidance_bindingToDeletedContact(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -61,10 +62,12 @@ func TestGuidance_bindingToDeletedContact(t *testing.T) {
 	}
 	binding := raw(fmt.Sprintf("resource %q \"b\" {\n  contact_id = %q\n  member_id  = %q\n}\n",
 		bindingType, out.ContactID, env.emulated().Directory().RootID))
+	members := raw(fmt.Sprintf("resource %q \"m\" {\n  contact_id = %q\n  member_ids = [%q]\n}\n",
+		membersType, out.ContactID, env.emulated().Directory().RootID))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{
-			{Config: env.config(binding)},
+			{Config: env.config(binding, members)},
 			{
 				PreConfig: func() {
 					retain := true
@@ -73,9 +76,16 @@ func TestGuidance_bindingToDeletedContact(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config:      env.config(binding),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Message Contact Not Found.*` + out.ContactID + `.*does not exist`),
+				Config:   env.config(binding, members),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Not Found.*` + out.ContactID +
+					`\s+does\s+not\s+exist,\s+so\s+it\s+cannot\s+be\s+bound\.`),
+			},
+			{
+				Config:   env.config(binding, members),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Message Contact Not Found.*` + out.ContactID +
+					`\s+does\s+not\s+exist,\s+so\s+it\s+cannot\s+be\s+bound\s+to\s+anything`),
 			},
 		},
 	})

@@ -167,12 +167,11 @@ func (r *messageContactBindingResource) Read(ctx context.Context, req resource.R
 	mc, err := readContact(ctx, r.client, contactID, req.Private, resp.Private, &resp.Diagnostics)
 	switch {
 	case rdapi.IsNotFound(err):
-		tflog.Warn(ctx, "message contact no longer exists; removing binding from state")
-		resp.Diagnostics.AddWarning("Message Contact Binding Removed From State",
-			fmt.Sprintf("Message contact %s no longer exists, so its binding to %s is gone; it was removed from "+
-				"the state. If the configuration still declares the binding, point contact_id at an existing "+
-				"contact (or re-create the contact) before applying: a binding to a deleted contact cannot be created.",
-				contactID, memberID))
+		// No warning: a configuration that still declares the binding plans
+		// to create it again, with the contact when that is re-created too;
+		// when it cannot be (contact_id names a contact that does not
+		// exist), ModifyPlan says so, as an error.
+		tflog.Info(ctx, "message contact no longer exists; removing binding from state")
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:

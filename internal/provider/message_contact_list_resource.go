@@ -73,7 +73,7 @@ func (l *messageContactListResource) ListResourceConfigSchema(_ context.Context,
 				Optional:            true,
 				MarkdownDescription: "Only contacts with this status: `Verifying`, `Active` or `Deleting`.",
 				Validators: []validator.String{
-					stringvalidator.OneOf(rdapi.StatusVerifying, rdapi.StatusActive, rdapi.StatusDeleting),
+					statusValidator,
 				},
 			},
 		},

@@ -165,11 +165,9 @@ func (r *messageContactMembersResource) Read(ctx context.Context, req resource.R
 	mc, err := readContact(ctx, r.client, contactID, req.Private, resp.Private, &resp.Diagnostics)
 	switch {
 	case rdapi.IsNotFound(err):
-		tflog.Warn(ctx, "message contact no longer exists; removing its member set from state")
-		resp.Diagnostics.AddWarning("Message Contact Members Removed From State",
-			fmt.Sprintf("Message contact %s no longer exists, so its bindings are gone; the member set was removed "+
-				"from the state. If the configuration still declares it, point contact_id at an existing contact (or "+
-				"re-create the contact) before applying.", contactID))
+		// No warning, as for a binding: ModifyPlan reports a member set
+		// that cannot be created again.
+		tflog.Info(ctx, "message contact no longer exists; removing its member set from state")
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:

@@ -89,13 +89,15 @@ func (r *messageContactResource) cancelReverted(ctx context.Context, p privateDa
 	vt := loadVerified(ctx, p)
 	cancel := rdapi.CancelMessageContactUpdateInput{ContactID: state.ID.ValueString()}
 	var reverted []string
+	// A pending target still masked cannot be named to the API: such a
+	// revert is submitted as an update instead.
 	if slices.Contains(*changed, "email_address") && vt.Email != "" && plan.EmailAddress.ValueString() == vt.Email &&
-		state.PendingEmailAddress.ValueString() != "" {
+		state.PendingEmailAddress.ValueString() != "" && !rdapi.IsMasked(state.PendingEmailAddress.ValueString()) {
 		cancel.EmailAddress = state.PendingEmailAddress.ValueString()
 		reverted = append(reverted, "email_address")
 	}
 	if slices.Contains(*changed, "phone_number") && vt.Phone != "" && plan.PhoneNumber.ValueString() == vt.Phone &&
-		state.PendingPhoneNumber.ValueString() != "" {
+		state.PendingPhoneNumber.ValueString() != "" && !rdapi.IsMasked(state.PendingPhoneNumber.ValueString()) {
 		cancel.PhoneNumber = state.PendingPhoneNumber.ValueString()
 		reverted = append(reverted, "phone_number")
 	}
@@ -141,4 +143,28 @@ func (r *messageContactResource) resendPending(ctx context.Context, diags *diag.
 	for _, t := range targets {
 		handleSendResult(ctx, diags, t.kind, t.value, sendTo(ctx, r.client, v.ContactID, t))
 	}
+}
+
+// resolveMasked resolves the pending targets the API showed masked (see
+// rdapi.Contact) with values the resource knows: what it submitted (create,
+// update) or what the state holds (read). rdapi resolved them with the
+// contact's own value when that fits; the verified value vt recorded cannot
+// be pending, so a target resolved to it, or still masked, is resolved
+// with known instead when one of them fits. What fits nothing stays masked:
+// the state then shows the mask as the effective value (an address nobody
+// here submitted is pending), and the plan proposes the configured value.
+func resolveMasked(v *rdapi.Contact, vt verifiedTargets, emails, phones []string) {
+	resolve := func(pending *string, mask, verified string, known []string) {
+		if mask == "" || (*pending != mask && *pending != verified) {
+			return
+		}
+		for _, k := range known {
+			if k != verified && rdapi.ResolveMasked(mask, k) != "" {
+				*pending = k
+				return
+			}
+		}
+	}
+	resolve(&v.PendingEmailAddress, v.PendingEmailMask, vt.Email, emails)
+	resolve(&v.PendingPhoneNumber, v.PendingPhoneMask, vt.Phone, phones)
 }

@@ -107,7 +107,7 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"title": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: descTitle,
-				Validators:          []validator.String{stringvalidator.OneOf(rdapi.Titles...)},
+				Validators:          []validator.String{titleValidator},
 			},
 			"message_types": schema.SetAttribute{
 				Required:            true,
@@ -115,7 +115,7 @@ func (r *messageContactResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: descMessageTypes + " The API replaces the whole list on update.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					messageTypesValidator{},
+					messageTypesValidator,
 				},
 			},
 			"send_verification": schema.BoolAttribute{
@@ -254,6 +254,7 @@ func (r *messageContactResource) Create(ctx context.Context, req resource.Create
 			fmt.Sprintf("Message contact %s was created, but reading it back failed: %s", out.ContactID, err))
 		return
 	}
+	resolveMasked(v, verifiedTargets{}, []string{plan.EmailAddress.ValueString()}, []string{plan.PhoneNumber.ValueString()})
 	if plan.SendVerification.ValueBool() {
 		r.sendVerifications(ctx, &resp.Diagnostics, v, true, true)
 	}
@@ -296,6 +297,7 @@ func (r *messageContactResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	before := state
+	resolveMasked(v, loadVerified(ctx, req.Private), []string{state.EmailAddress.ValueString()}, []string{state.PhoneNumber.ValueString()})
 	resp.Diagnostics.Append(state.fromAPI(ctx, v)...)
 	recordVerified(ctx, resp.Private, v, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, legacyReadMemoKey, nil)...)
@@ -358,6 +360,7 @@ func (r *messageContactResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddError("Unable to Read Message Contact After Update", err.Error())
 		return
 	}
+	resolveMasked(v, loadVerified(ctx, req.Private), []string{plan.EmailAddress.ValueString()}, []string{plan.PhoneNumber.ValueString()})
 	sendChanged := plan.SendVerification.ValueBool()
 	if sendChanged && (emailChanged || phoneChanged) {
 		r.sendVerifications(ctx, &resp.Diagnostics, v, emailChanged, phoneChanged)
@@ -524,7 +527,9 @@ func handleSendResult(ctx context.Context, diags *diag.Diagnostics, kind, target
 }
 
 // addNameTaken reports InvalidParameter.Name.AlreadyUsed on name, naming the
-// contact that holds the name and, on create, how to import it.
+// contact that holds the name and, on create, how to import it; when this
+// run created the holder, two resources declare the same name, which an
+// import would not fix.
 func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.Diagnostics, name string, apiErr error, onCreate bool) {
 	holder := ""
 	mc, err := r.client.FindContactByName(ctx, name)
@@ -533,6 +538,16 @@ func (r *messageContactResource) addNameTaken(ctx context.Context, diags *diag.D
 		tflog.Warn(ctx, "unable to look up the contact holding the name", map[string]any{"error": err.Error()})
 	case mc != nil:
 		holder = mc.ContactID
+	}
+	if holder != "" && r.client.Created(holder) {
+		// A sibling resource of this configuration created the holder in
+		// this run: importing it would put two resources on one contact.
+		diags.AddAttributeError(path.Root("name"), "Duplicate Message Contact Name",
+			fmt.Sprintf("Two resources in this configuration declare the name %q: this run has just created message "+
+				"contact %s with it for another resourcedirectory_message_contact resource, and names are unique "+
+				"within the resource directory. Give each resource its own name (with for_each or count, derive it "+
+				"from each.key or count.index).\n\n%s", name, rdapi.Printable(holder, 64), apiErr))
+		return
 	}
 	var b strings.Builder
 	if holder != "" {

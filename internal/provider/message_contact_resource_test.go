@@ -133,6 +133,19 @@ func TestMessageContactResource_identity(t *testing.T) {
 
 func TestMessageContactResource_pendingVerification(t *testing.T) {
 	t.Parallel()
+	testPendingVerification(t)
+}
+
+// TestMessageContactResource_pendingVerificationMasked: the same life under
+// an API that masks the targets it lists as awaiting verification (as the
+// API reference's examples show them): the state holds the full values,
+// plans stay empty, and every verification goes to the full target.
+func TestMessageContactResource_pendingVerificationMasked(t *testing.T) {
+	t.Parallel()
+	testPendingVerification(t, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.VerificationTargets = emulator.TargetsMasked }))
+}
+
+func testPendingVerification(t *testing.T, opts ...emulator.Option) {
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		c := newContact("test")
 		c.phone = phoneA
@@ -237,7 +250,7 @@ func TestMessageContactResource_pendingVerification(t *testing.T) {
 				},
 			},
 		})
-	})
+	}, opts...)
 }
 
 func TestMessageContactResource_sendVerificationDisabled(t *testing.T) {
@@ -418,6 +431,54 @@ func TestMessageContactResource_nameAlreadyUsed(t *testing.T) {
 				},
 			},
 		})
+	})
+}
+
+// TestMessageContactResource_duplicateNameInConfiguration (issue 21): two
+// resources with one name. The loser was told to import the contact its
+// sibling had just created, which would put two resources on one contact;
+// it is told that two resources declare the name, and the API holds one
+// contact.
+func TestMessageContactResource_duplicateNameInConfiguration(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	a := newContact("a")
+	b := newContact("b").with(func(b *contactHCL) { b.name = a.name })
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             env.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(a, b),
+				ExpectError: regexp.MustCompile(`(?s)Duplicate Message Contact Name.*Two resources in this configuration ` +
+					`declare the name "` + a.name + `".*c-[A-Za-z0-9]+.*Give each resource its own name`),
+			},
+			{
+				// One contact holds the name (which resource won is up to
+				// the CLI's scheduling). Renamed apart, both apply.
+				PreConfig: func() {
+					var holders []string
+					for mc, err := range env.client.ListMessageContacts(context.Background(), rdapi.ListMessageContactsInput{}) {
+						if err != nil {
+							t.Fatal(err)
+						}
+						if mc.Name == a.name {
+							holders = append(holders, mc.ContactID)
+						}
+					}
+					if len(holders) != 1 {
+						t.Errorf("contacts named %s: %v, want one", a.name, holders)
+					}
+				},
+				Config: env.config(a.with(func(a *contactHCL) { a.name = randomName() }), b.with(func(b *contactHCL) { b.name = randomName() })),
+				Check: func(s *terraform.State) error {
+					if n := len(s.RootModule().Resources); n != 2 {
+						return fmt.Errorf("the state holds %d resources, want 2", n)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
 

@@ -66,7 +66,7 @@ func (d *messageContactsDataSource) Schema(ctx context.Context, _ datasource.Sch
 				Optional:            true,
 				MarkdownDescription: "Only contacts with this status: `Verifying`, `Active` or `Deleting`.",
 				Validators: []validator.String{
-					stringvalidator.OneOf(rdapi.StatusVerifying, rdapi.StatusActive, rdapi.StatusDeleting),
+					statusValidator,
 				},
 			},
 			"ids": schema.ListAttribute{

@@ -136,7 +136,7 @@ func (p *resourceDirectoryProvider) Schema(_ context.Context, _ provider.SchemaR
 				MarkdownDescription: "Alibaba Cloud site of the account: `china` (default; endpoint " +
 					"`resourcedirectory.aliyuncs.com`) or `international` (endpoint " +
 					"`resourcedirectory-intl.aliyuncs.com`). Ignored when `endpoint` is set.",
-				Validators: []validator.String{stringvalidator.OneOf(string(rdapi.SiteChina), string(rdapi.SiteInternational))},
+				Validators: []validator.String{siteValidator},
 			},
 			"endpoint": schema.StringAttribute{
 				Optional: true,

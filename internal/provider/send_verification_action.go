@@ -61,7 +61,7 @@ func (a *sendVerificationAction) Schema(_ context.Context, _ action.SchemaReques
 				Optional: true,
 				MarkdownDescription: "Which pending target to send to: `email_address` or `phone_number`. " +
 					"Omit it to send to every pending target.",
-				Validators: []validator.String{stringvalidator.OneOf(channelEmail, channelPhone)},
+				Validators: []validator.String{channelValidator},
 			},
 		},
 	}

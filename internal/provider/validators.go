@@ -57,6 +57,12 @@ func (v emailValidator) ValidateString(ctx context.Context, req validator.String
 
 // emailProblem says what is wrong with s as an email address, or "".
 func emailProblem(s string) string {
+	if trimmed := strings.TrimSpace(s); trimmed != s && trimmed != "" {
+		return fmt.Sprintf("it has leading or trailing space; write it as %q", trimmed)
+	}
+	if addr, err := mail.ParseAddress(s); err == nil && addr.Address != s && strings.Contains(s, "<") {
+		return fmt.Sprintf("it has a display name; the API takes the bare address, write it as %q", addr.Address)
+	}
 	for _, r := range s {
 		if r > 0x7e || r < 0x21 {
 			return "only ASCII letters, digits and punctuation are accepted (write an internationalized domain " +
@@ -191,39 +197,159 @@ func withPositiveTimeouts(b schema.Block) schema.Block {
 	return nb
 }
 
-// messageTypesValidator checks every element of message_types against the
-// API's enumeration and names a wrong element by its value, suggesting the
-// spelling the API expects (the generic set validator would point at
+// oneOf checks a string argument against an enumeration: a wrong value is
+// named, the closest accepted value is suggested ("Did you mean …?") when
+// there is one, and the accepted values are listed. It replaces the
+// framework's stringvalidator.OneOf, whose error quotes every value in Go
+// syntax and suggests nothing.
+type oneOf struct {
+	what   string // a singular noun for one value, such as "title"
+	values []string
+}
+
+func (v oneOf) Description(context.Context) string {
+	return "must be one of " + strings.Join(v.values, ", ")
+}
+
+func (v oneOf) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v oneOf) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if detail := v.problem(fmt.Sprintf("%s is %%q", req.Path), req.ConfigValue.ValueString()); detail != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+titleCase(v.what), detail)
+	}
+}
+
+// problem describes s when it is not one of the values, or returns "";
+// subject is the sentence's start, with %q where s goes.
+func (v oneOf) problem(subject, s string) string {
+	if slices.Contains(v.values, s) {
+		return ""
+	}
+	detail := fmt.Sprintf(subject+", which is not a %s the API accepts.", s, v.what)
+	if near := closest(s, v.values); near != "" {
+		detail += fmt.Sprintf(" Did you mean %q?", near)
+		if strings.EqualFold(near, s) {
+			detail += " Values are case-sensitive."
+		}
+	}
+	return detail + " It must be one of: " + strings.Join(v.values, ", ") + "."
+}
+
+// oneOfEach is oneOf for every element of a set of strings. A wrong element
+// is named by its value (the framework's element path would read
 // message_types[Value("accountexpenses")]).
-type messageTypesValidator struct{}
+type oneOfEach struct{ oneOf }
 
-func (messageTypesValidator) Description(context.Context) string {
-	return "each element must be one of " + strings.Join(rdapi.MessageTypes, ", ")
+func (v oneOfEach) Description(context.Context) string {
+	return "each element must be one of " + strings.Join(v.values, ", ")
 }
 
-func (v messageTypesValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+func (v oneOfEach) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v messageTypesValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+func (v oneOfEach) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	for _, e := range req.ConfigValue.Elements() {
 		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() || slices.Contains(rdapi.MessageTypes, s.ValueString()) {
+		if !ok || s.IsNull() || s.IsUnknown() {
 			continue
 		}
-		detail := fmt.Sprintf("%s contains %q, which is not a message type.", req.Path, s.ValueString())
-		for _, mt := range rdapi.MessageTypes {
-			if strings.EqualFold(mt, s.ValueString()) {
-				detail += fmt.Sprintf(" Did you mean %q? Message types are case-sensitive.", mt)
-				break
-			}
+		if detail := v.problem(fmt.Sprintf("%s contains %%q", req.Path), s.ValueString()); detail != "" {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+titleCase(v.what), detail)
 		}
-		detail += " Each element must be one of: " + strings.Join(rdapi.MessageTypes, ", ") + "."
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Message Type", detail)
 	}
+}
+
+// The enumerated arguments.
+var (
+	titleValidator        = oneOf{"title", rdapi.Titles}
+	messageTypesValidator = oneOfEach{oneOf{"message type", rdapi.MessageTypes}}
+	statusValidator       = oneOf{"status", []string{rdapi.StatusVerifying, rdapi.StatusActive, rdapi.StatusDeleting}}
+	siteValidator         = oneOf{"site", []string{string(rdapi.SiteChina), string(rdapi.SiteInternational)}}
+	channelValidator      = oneOf{"channel", []string{channelEmail, channelPhone}}
+	channelsValidator     = oneOfEach{channelValidator}
+)
+
+// closest returns the value s most likely meant, ignoring letter case: the
+// value equal to s, else the nearest within a small edit distance, else the
+// only value containing s ("finance"), else the only value s abbreviates
+// ("intl"); or "" when nothing is likely.
+func closest(s string, values []string) string {
+	lower := strings.ToLower(strings.TrimSpace(s))
+	if lower == "" {
+		return ""
+	}
+	best, bestDist := "", max(2, len(lower)/4)+1
+	var containing, abbreviated []string
+	for _, v := range values {
+		lv := strings.ToLower(v)
+		if lv == lower {
+			return v
+		}
+		if d := editDistance(lower, lv); d < bestDist {
+			best, bestDist = v, d
+		}
+		if len(lower) >= 3 && strings.Contains(lv, lower) {
+			containing = append(containing, v)
+		}
+		if len(lower) >= 2 && lower[0] == lv[0] && isSubsequence(lower, lv) {
+			abbreviated = append(abbreviated, v)
+		}
+	}
+	switch {
+	case best != "":
+		return best
+	case len(containing) == 1:
+		return containing[0]
+	case len(containing) == 0 && len(abbreviated) == 1:
+		return abbreviated[0]
+	}
+	return ""
+}
+
+// isSubsequence reports whether the bytes of a appear in b in order.
+func isSubsequence(a, b string) bool {
+	for i := 0; i < len(b) && a != ""; i++ {
+		if b[i] == a[0] {
+			a = a[1:]
+		}
+	}
+	return a == ""
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes (the
+// enumerations are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// titleCase capitalises each word of s ("message type" → "Message Type").
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }
 
 // withPositiveReadTimeout is withPositiveTimeouts for a data source's

@@ -3,16 +3,20 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -30,7 +34,12 @@ func TestEmailValidator_issue8(t *testing.T) {
 		"alice@example.123":                         "all digits",
 		"alice@" + strings.Repeat("a.", 125) + "cn": "at most 254",
 		"someone@xn--r8jz45g.jp":                    "",
-		"first.last+tag@mail.example.cn":            "",
+		// Issue 21: what is wrong, not "only ASCII".
+		"Tom <tom@example.com>":          `it has a display name; the API takes the bare address, write it as "tom@example.com"`,
+		`"Tom T." <tom@example.com>`:     `write it as "tom@example.com"`,
+		" tom@example.com":               `it has leading or trailing space; write it as "tom@example.com"`,
+		"tom@example.com\n":              `leading or trailing space`,
+		"first.last+tag@mail.example.cn": "",
 	} {
 		d := runStringValidator(emailValidator{}, addr)
 		switch {
@@ -134,10 +143,11 @@ func TestMessageTypesValidator(t *testing.T) {
 	}{
 		{[]string{"AccountExpenses", "FaultMessage"}, nil},
 		{[]string{"accountexpenses"}, []string{`message_types contains "accountexpenses"`, `Did you mean "AccountExpenses"?`}},
+		{[]string{"FaultMesage"}, []string{`message_types contains "FaultMesage"`, `Did you mean "FaultMessage"?`}},
 		{[]string{"Spam"}, []string{`"Spam", which is not a message type`, "must be one of: ServiceMessage"}},
 	} {
 		var resp validator.SetResponse
-		messageTypesValidator{}.ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("message_types"),
+		messageTypesValidator.ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("message_types"),
 			ConfigValue: set(tt.vals...)}, &resp)
 		if len(tt.want) == 0 {
 			if resp.Diagnostics.HasError() {
@@ -160,6 +170,119 @@ func TestMessageTypesValidator(t *testing.T) {
 		if wp, ok := d.(diag.DiagnosticWithPath); !ok || !wp.Path().Equal(path.Root("message_types")) {
 			t.Errorf("%v: diagnostic not on message_types: %v", tt.vals, d)
 		}
+	}
+}
+
+// TestEnumerations_didYouMean (issue 21): every enumerated argument names
+// the wrong value and suggests the one meant, as message_types does; title
+// = "other" used to get the framework's generic list.
+func TestEnumerations_didYouMean(t *testing.T) {
+	for _, tt := range []struct {
+		v         validator.String
+		in, want  string
+		noSuggest bool
+	}{
+		{v: titleValidator, in: "other", want: `Did you mean "Other"? Values are case-sensitive.`},
+		{v: titleValidator, in: "FinanceDirecter", want: `Did you mean "FinanceDirector"?`},
+		{v: titleValidator, in: "finance", want: `Did you mean "FinanceDirector"?`},
+		{v: titleValidator, in: "Director", want: "It must be one of: FinanceDirector, TechnicalDirector", noSuggest: true},
+		{v: siteValidator, in: "intl", want: `Did you mean "international"?`},
+		{v: siteValidator, in: "China", want: `Did you mean "china"?`},
+		{v: statusValidator, in: "active", want: `Did you mean "Active"?`},
+		{v: channelValidator, in: "email", want: `Did you mean "email_address"?`},
+		{v: channelValidator, in: "phone_numbr", want: `Did you mean "phone_number"?`},
+		{v: titleValidator, in: "Boss", want: `x is "Boss", which is not a title the API accepts.`, noSuggest: true},
+	} {
+		d := runStringValidator(tt.v, tt.in)
+		if len(d) != 1 || !d.HasError() {
+			t.Errorf("%q: %v, want one error", tt.in, d)
+			continue
+		}
+		if detail := d[0].Detail(); !strings.Contains(detail, tt.want) || strings.Contains(detail, "Did you mean") == tt.noSuggest {
+			t.Errorf("%q: %q, want %q (suggestion: %v)", tt.in, detail, tt.want, !tt.noSuggest)
+		}
+	}
+	for _, ok := range []string{"Other", "FinanceDirector", "CEO"} {
+		if d := runStringValidator(titleValidator, ok); d.HasError() {
+			t.Errorf("%q rejected: %v", ok, d)
+		}
+	}
+}
+
+// TestEnumerations_noGenericOneOf: no argument of any schema (provider,
+// resources, data sources, list resource, actions) uses the framework's
+// OneOf, whose error suggests nothing.
+func TestEnumerations_noGenericOneOf(t *testing.T) {
+	ctx := context.Background()
+	rp := newProvider("test")
+	var schemas []any
+	var pr provider.SchemaResponse
+	rp.Schema(ctx, provider.SchemaRequest{}, &pr)
+	schemas = append(schemas, pr.Schema)
+	for _, f := range rp.Resources(ctx) {
+		var resp resource.SchemaResponse
+		f().Schema(ctx, resource.SchemaRequest{}, &resp)
+		schemas = append(schemas, resp.Schema)
+	}
+	for _, f := range rp.DataSources(ctx) {
+		var resp datasource.SchemaResponse
+		f().Schema(ctx, datasource.SchemaRequest{}, &resp)
+		schemas = append(schemas, resp.Schema)
+	}
+	for _, f := range rp.ListResources(ctx) {
+		var resp list.ListResourceSchemaResponse
+		f().ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &resp)
+		schemas = append(schemas, resp.Schema)
+	}
+	for _, f := range rp.Actions(ctx) {
+		var resp action.SchemaResponse
+		f().Schema(ctx, action.SchemaRequest{}, &resp)
+		schemas = append(schemas, resp.Schema)
+	}
+	enums := 0
+	var walk func(where string, v reflect.Value)
+	walk = func(where string, v reflect.Value) {
+		if !v.IsValid() {
+			return
+		}
+		if v.CanInterface() {
+			if d, ok := v.Interface().(interface{ Description(context.Context) string }); ok && v.Kind() != reflect.Interface {
+				desc := d.Description(ctx)
+				if strings.Contains(desc, "value must be one of") {
+					t.Errorf("%s uses the framework's OneOf (%q): use oneOf, which suggests the value meant", where, desc)
+				}
+				switch d.(type) {
+				case oneOf, oneOfEach:
+					enums++
+				}
+			}
+		}
+		switch v.Kind() {
+		case reflect.Interface, reflect.Pointer:
+			walk(where, v.Elem())
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(where+"."+v.Type().Field(i).Name, v.Field(i))
+				}
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				walk(where+"."+k.String(), v.MapIndex(k))
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(where, v.Index(i))
+			}
+		}
+	}
+	for _, s := range schemas {
+		walk(fmt.Sprintf("%T", s), reflect.ValueOf(s))
+	}
+	// title, message_types, site, status (data source and list resource),
+	// channel and targets (actions).
+	if enums < 7 {
+		t.Errorf("found %d enumerated arguments, want at least 7: the walk does not reach the validators", enums)
 	}
 }
 

@@ -123,6 +123,16 @@ func (a *adoptions) learnZone(createDate string, dates []clockSample) {
 	a.zone, a.zoneKnown = off, true
 }
 
+// Created reports whether an AddMessageContact of this client created
+// contact id (a provider instance uses one client for a whole plan or
+// apply).
+func (c *Client) Created(id string) bool {
+	c.adoptions.mu.Lock()
+	defer c.adoptions.mu.Unlock()
+	_, ok := c.adoptions.handed[id]
+	return ok
+}
+
 // evidence is what adoptions says about a holder.
 func (a *adoptions) evidence(id string) holderEvidence {
 	a.mu.Lock()

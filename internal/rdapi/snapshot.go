@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -448,21 +447,6 @@ func (s *Snapshot) withPageSize(known *atomic.Int64, list func(size int) error) 
 		}
 	}
 	return fmt.Errorf("no page size from %d down to %d was accepted: %w", steps[0], steps[len(steps)-1], err)
-}
-
-// setPending sets the pending targets of v from targets, the way
-// WithPending does: only "@" tells an email address from a phone number,
-// and the first of each kind counts.
-func (v *Contact) setPending(targets []string) {
-	for _, t := range targets {
-		if strings.Contains(t, "@") {
-			if v.PendingEmailAddress == "" {
-				v.PendingEmailAddress = t
-			}
-		} else if v.PendingPhoneNumber == "" {
-			v.PendingPhoneNumber = t
-		}
-	}
 }
 
 // current returns the newest snapshot, whatever its age, or nil.
