@@ -463,6 +463,8 @@ func (p *resourceDirectoryProvider) DataSources(_ context.Context) []func() data
 	return []func() datasource.DataSource{
 		NewMessageContactDataSource,
 		NewMessageContactsDataSource,
+		NewMessageCoverageDataSource,
+		NewDirectoryDataSource,
 	}
 }
 
