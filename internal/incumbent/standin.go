@@ -187,7 +187,7 @@ func (s *standIn) UpgradeResourceState(_ context.Context, req *tfprotov5.Upgrade
 	}
 	typ := s.resource.ValueType()
 	v, err := req.RawState.UnmarshalWithOpts(typ, tfprotov5.UnmarshalOpts{})
-	if err != nil {
+	if err != nil { //nolint:nilerr // the error is the response's diagnostic, as a provider reports it
 		return &tfprotov5.UpgradeResourceStateResponse{Diagnostics: []*tfprotov5.Diagnostic{{
 			Severity: tfprotov5.DiagnosticSeverityError, Summary: "Invalid State", Detail: err.Error(),
 		}}}, nil

@@ -560,15 +560,8 @@ func TestIncumbentSchema(t *testing.T) {
 		if g := [3]bool{ga.IsRequired(), ga.IsOptional(), ga.IsComputed()}; g != [3]bool{wa.Required, wa.Optional, wa.Computed} {
 			t.Errorf("%s: required, optional, computed = %v, want %v", name, g, [3]bool{wa.Required, wa.Optional, wa.Computed})
 		}
-		gt, err := ga.GetType().TerraformType(ctx).MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		wt, err := wa.AttributeType.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(gt) != string(wt) {
+		gt, wt := friendlyName(ga.GetType().TerraformType(ctx)), wa.AttributeType.FriendlyName()
+		if gt != wt {
 			t.Errorf("%s: type %s, want %s", name, gt, wt)
 		}
 	}
@@ -636,4 +629,24 @@ func TestMoveResourceState_mapsEveryIncumbentAttribute(t *testing.T) {
 			t.Errorf("%s -> %s (-want +got):\n%s", from, dst, d)
 		}
 	}
+}
+
+// friendlyName names a type as cty's FriendlyName does ("string", "list of
+// string"), the form `providers schema -json` types are compared in.
+func friendlyName(t tftypes.Type) string {
+	switch {
+	case t.Is(tftypes.List{}):
+		return "list of " + friendlyName(t.(tftypes.List).ElementType) //nolint:forcetypeassert // Is checked it
+	case t.Is(tftypes.Set{}):
+		return "set of " + friendlyName(t.(tftypes.Set).ElementType) //nolint:forcetypeassert // Is checked it
+	case t.Is(tftypes.Map{}):
+		return "map of " + friendlyName(t.(tftypes.Map).ElementType) //nolint:forcetypeassert // Is checked it
+	case t.Is(tftypes.String):
+		return "string"
+	case t.Is(tftypes.Number):
+		return "number"
+	case t.Is(tftypes.Bool):
+		return "bool"
+	}
+	return t.String()
 }
