@@ -136,27 +136,6 @@ func create(t *testing.T, api *rdapi.Client, name, email, phone, title string, t
 		MessageTypes: types, Status: "Verifying", CreateTime: out.CreateDate}
 }
 
-// writes sums the calls of actions that change something.
-func writes(st emulator.Stats) map[string]int {
-	out := map[string]int{}
-	for action, n := range st.Calls {
-		if !strings.HasPrefix(action, "Get") && !strings.HasPrefix(action, "List") {
-			out[action] = n
-		}
-	}
-	return out
-}
-
-func reads(st emulator.Stats) int {
-	n := 0
-	for action, c := range st.Calls {
-		if strings.HasPrefix(action, "Get") || strings.HasPrefix(action, "List") {
-			n += c
-		}
-	}
-	return n
-}
-
 const (
 	// requiredProviders is the configuration's terraform block during the
 	// switch, with the alicloud provider that the state still names.
@@ -357,7 +336,7 @@ func TestMigrateFromAlicloud(t *testing.T) {
 				return tf.Apply(ctx, tfexec.DirOrPlan("switch.tfplan"))
 			})
 			st := emu.Server.Stats()
-			if w := writes(st); len(w) != 0 {
+			if w := st.Writes(); len(w) != 0 {
 				t.Errorf("the switch (plan and apply) wrote to the API: %v", w)
 			}
 			t.Logf("API calls of the switch's plan and apply: %v", st.Calls)
@@ -602,13 +581,13 @@ moved {
 	refresh := emu.Server.Stats()
 
 	t.Logf("moving %d contacts (plan and apply): %v; refreshing them: %v", n, moved.Calls, refresh.Calls)
-	if w := writes(moved); len(w) != 0 {
+	if w := moved.Writes(); len(w) != 0 {
 		t.Errorf("moving %d contacts wrote to the API: %v", n, w)
 	}
-	if reads(moved) > reads(refresh) {
-		t.Errorf("moving %d contacts read %d times, a refresh of them %d times", n, reads(moved), reads(refresh))
+	if moved.Reads() > refresh.Reads() {
+		t.Errorf("moving %d contacts read %d times, a refresh of them %d times", n, moved.Reads(), refresh.Reads())
 	}
-	if reads(moved) == 0 {
+	if moved.Reads() == 0 {
 		t.Errorf("the switch's plan did not refresh the moved contacts")
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/incumbent"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/provider"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -356,17 +355,6 @@ func (e *protoEnv) configFor(t *testing.T, args map[string]any) *tfprotov6.Dynam
 	return protoDynamicValue(t, e.contactSchema(), vals)
 }
 
-// writes counts the API calls that change something.
-func writes(st emulator.Stats) map[string]int {
-	out := map[string]int{}
-	for action, n := range st.Calls {
-		if !strings.HasPrefix(action, "Get") && !strings.HasPrefix(action, "List") {
-			out[action] = n
-		}
-	}
-	return out
-}
-
 // TestMoveResourceState_firstPlanIsEmpty plays what the CLI does with a
 // moved block, through the protocol: the move, the refresh, the plan
 // against the unchanged configuration (the incumbent's arguments under
@@ -439,7 +427,7 @@ func TestMoveResourceState_firstPlanIsEmpty(t *testing.T) {
 			if len(plan.RequiresReplace) != 0 {
 				t.Errorf("the plan replaces the contact: %v", plan.RequiresReplace)
 			}
-			if w := writes(env.emu.Stats()); len(w) != 0 {
+			if w := env.emu.Stats().Writes(); len(w) != 0 {
 				t.Errorf("the move, refresh and plan wrote to the API: %v", w)
 			}
 		})
