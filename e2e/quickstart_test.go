@@ -18,7 +18,7 @@ import (
 // provider and the emulator, starts the emulator, writes the dev_overrides
 // configuration and plans and applies the example. The test changes only
 // the emulator's port (a free one, so that runs do not collide), waits for
-// the emulator to listen after starting it, and stops it at the end.
+// the emulator to listen after starting it; Shell stops it at the end.
 func TestREADME_quickStart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the provider and the emulator in a copy of the checkout")
@@ -42,8 +42,6 @@ func TestREADME_quickStart(t *testing.T) {
 		t.Run(cli.Name, func(t *testing.T) {
 			addr := freeLoopbackAddr(t)
 			var script strings.Builder
-			// Stop what the script started in the background when it ends.
-			script.WriteString("trap 'kill $(jobs -p) 2>/dev/null' EXIT\n")
 			waited := false
 			for line := range strings.Lines(strings.ReplaceAll(block, readmeAddr, addr)) {
 				script.WriteString(line)

@@ -149,37 +149,6 @@ func (w *Workspace) Resources(ctx context.Context) ([]*tfjson.StateResource, err
 	return out, nil
 }
 
-// Shell runs script with `sh -e` in the workspace's directory and
-// environment, as a user's shell runs a documented recipe: `terraform` and
-// `tofu` both name the workspace's CLI, an apply approves itself
-// (TF_CLI_ARGS_apply), no command asks for input, and plans and applies
-// print without colour. It returns what the
-// script printed, stdout and stderr together.
-func (w *Workspace) Shell(ctx context.Context, script string) (string, error) {
-	shims := filepath.Join(w.Dir, ".home", "bin")
-	if err := os.MkdirAll(shims, 0o755); err != nil {
-		return "", err
-	}
-	for _, name := range []string{"terraform", "tofu"} {
-		link := filepath.Join(shims, name)
-		_ = os.Remove(link)
-		if err := os.Symlink(w.CLI.Path, link); err != nil {
-			return "", err
-		}
-	}
-	cmd := exec.CommandContext(ctx, "sh", "-e", "-c", script)
-	cmd.Dir = w.Dir
-	cmd.Env = []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_CLI_ARGS_apply=-auto-approve -no-color", "TF_CLI_ARGS_plan=-no-color"}
-	for k, v := range w.env {
-		if k == "PATH" {
-			v = shims + string(os.PathListSeparator) + v
-		}
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
 // command is the CLI with args in the workspace, with its environment.
 func (w *Workspace) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(w.CLI.Path, args...)
