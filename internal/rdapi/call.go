@@ -65,6 +65,9 @@ func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values)
 		if isConnRefused(err) && !x.ambiguous {
 			return nil, out, c.refusedError(action, x.attempt, err)
 		}
+		if isUnresolvable(err) && !x.ambiguous {
+			return nil, out, c.unresolvableError(action, err)
+		}
 		return nil, out, x.wrapFailure(c.explainTimeout(ctx, err, x.started))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {

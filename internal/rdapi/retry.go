@@ -246,7 +246,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 
-	if retry && err != nil && c.loopback && isConnRefused(err) && x.attempt >= maxRefusedOnLoopback {
+	if retry && err != nil && (c.loopback && isConnRefused(err) && x.attempt >= maxRefusedOnLoopback || isUnresolvable(err)) {
 		retry = false
 	}
 	if retry && x.attempt > c.retryMax {
