@@ -5,6 +5,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,5 +117,8 @@ func (w *Workspace) Shell(ctx context.Context, script string) (string, error) {
 	err := cmd.Wait()
 	close(done)
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState.Success() {
+		err = nil // a background process held the output open; the script itself succeeded
+	}
 	return out.String(), err
 }
