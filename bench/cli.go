@@ -95,12 +95,24 @@ func destroy(parallelism int) command {
 	return command{shown, func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx, opts...) }}
 }
 
+// planWith is `plan` at -parallelism when it is positive.
+func planWith(parallelism int) command {
+	if parallelism <= 0 {
+		return plan(true, false)
+	}
+	return command{"plan -parallelism=" + strconv.Itoa(parallelism), func(ctx context.Context, tf *tfexec.Terraform) error {
+		_, err := tf.Plan(ctx, tfexec.Parallelism(parallelism))
+		return err
+	}}
+}
+
 // result is what one CLI command cost.
 type result struct {
 	wall     time.Duration
 	peakRSS  int64 // bytes: the largest VmHWM of the provider processes the command started
 	errors   int   // "Error:" diagnostics in the output
 	exitCode int
+	output   string
 }
 
 // run runs c, timing it and polling /proc for the peak resident set of the
@@ -119,7 +131,7 @@ func (c *cli) run(ctx context.Context, cmd command) (result, error) {
 	close(stop)
 	wg.Wait()
 
-	r := result{wall: wall, peakRSS: peak, exitCode: harness.ExitCode(err)}
+	r := result{wall: wall, peakRSS: peak, exitCode: harness.ExitCode(err), output: out.String()}
 	if r.exitCode < 0 {
 		return r, err
 	}

@@ -27,11 +27,9 @@ func contactName(i int) string {
 // verify it by target alone.
 func contactEmail(i int) string { return fmt.Sprintf("bench%d@example.com", i) }
 
-// configuration is the HCL of n contacts and, with bindings, one binding per
-// contact.
-func configuration(n int, bindings bool) string {
-	var b strings.Builder
-	b.WriteString(`terraform {
+// configHeader requires the provider and configures it from the
+// environment.
+const configHeader = `terraform {
   required_providers {
     resourcedirectory = {
       source = "rdcontact/resourcedirectory"
@@ -40,7 +38,13 @@ func configuration(n int, bindings bool) string {
 }
 
 provider "resourcedirectory" {}
+`
 
+// configuration is the HCL of n contacts and, with bindings, one binding per
+// contact.
+func configuration(n int, bindings bool) string {
+	var b strings.Builder
+	b.WriteString(configHeader + `
 locals {
   names = [
 `)

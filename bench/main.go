@@ -15,7 +15,13 @@
 //   - refresh (`plan`, which refreshes) with 10% of the contacts Verifying,
 //     then with all Active (verified through the emulator's admin API);
 //   - apply of one binding per contact, then a refresh of both;
-//   - destroy of everything.
+//   - destroy of everything;
+//   - adoption (adoption.go): N contacts, every other one with a member set,
+//     made and verified unmeasured, their state dropped; then the README's
+//     adoption recipe planned at -parallelism=30 and at the default (each
+//     must plan N + N/2 imports), applied, and the adopted directory
+//     destroyed. The adoption rows' baseline is `plan -refresh=false` of
+//     the adopted configuration.
 //
 // Each row reports the API calls by action (the emulator's counters,
 // differenced around the command), the wall time, its ratio to `plan

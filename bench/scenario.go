@@ -22,6 +22,9 @@ const (
 	opApplyBindings  = "apply bindings"
 	opRefreshBound   = "refresh, + 1 binding each"
 	opDestroy        = "destroy"
+	opAdoptPlan      = "adoption plan (README recipe, half bound)"
+	opAdoptApply     = "adoption apply"
+	opAdoptDestroy   = "destroy of the adopted"
 )
 
 // row is one measured CLI command.
@@ -99,7 +102,10 @@ func (s *scenario) play(ctx context.Context) error {
 	if err := s.measure(ctx, opRefreshBound, 0, false, plan(true, false)); err != nil {
 		return err
 	}
-	return s.measure(ctx, opDestroy, p, true, destroy(p))
+	if err := s.measure(ctx, opDestroy, p, true, destroy(p)); err != nil {
+		return err
+	}
+	return s.adopt(ctx)
 }
 
 func (s *scenario) writeConfig(bindings bool) error {

@@ -56,9 +56,10 @@ type target struct {
 	verdict func(rows []row) (met bool, evidence string, measured bool)
 }
 
-func find(rows []row, n int, batch bool, op string, parallelism int) (row, bool) {
+// find returns the row of op at n with batching on (the targets' mode).
+func find(rows []row, n int, op string, parallelism int) (row, bool) {
 	for _, r := range rows {
-		if r.n == n && r.batch == batch && r.op == op && r.parallelism == parallelism {
+		if r.n == n && r.batch && r.op == op && r.parallelism == parallelism {
 			return r, true
 		}
 	}
@@ -67,7 +68,7 @@ func find(rows []row, n int, batch bool, op string, parallelism int) (row, bool)
 
 func refreshTarget(op string, maxCalls int, maxRatio float64) func([]row) (bool, string, bool) {
 	return func(rows []row) (bool, string, bool) {
-		r, ok := find(rows, 500, true, op, 0)
+		r, ok := find(rows, 500, op, 0)
 		if !ok {
 			return false, "", false
 		}
@@ -79,7 +80,7 @@ func refreshTarget(op string, maxCalls int, maxRatio float64) func([]row) (bool,
 
 func applyTarget(parallelism int) func([]row) (bool, string, bool) {
 	return func(rows []row) (bool, string, bool) {
-		r, ok := find(rows, 200, true, opApply, parallelism)
+		r, ok := find(rows, 200, opApply, parallelism)
 		if !ok {
 			return false, "", false
 		}
@@ -91,12 +92,44 @@ func applyTarget(parallelism int) func([]row) (bool, string, bool) {
 	}
 }
 
+// adoptionTarget judges an adoption row at N = 500: its calls, and its wall
+// against plan -refresh=false of the adopted configuration.
+func adoptionTarget(op string, parallelism int) func([]row) (bool, string, bool) {
+	return func(rows []row) (bool, string, bool) {
+		r, ok := find(rows, 500, op, parallelism)
+		if !ok {
+			return false, "", false
+		}
+		calls := sum(r.calls.Calls)
+		return calls <= 10 && r.errors == 0 && r.ratio() <= 1.3,
+			fmt.Sprintf("%d calls, %.2fx plan -refresh=false, %d errors", calls, r.ratio(), r.errors), true
+	}
+}
+
+// destroyTarget judges the destroy of the adopted directory at N = 500:
+// at most N + N/2 + 20 calls, wall at most 1.2x (lower bound + CLI time).
+func destroyTarget(rows []row) (bool, string, bool) {
+	r, ok := find(rows, 500, opAdoptDestroy, 10)
+	if !ok {
+		return false, "", false
+	}
+	calls := sum(r.calls.Calls)
+	bound := r.lowerBound + r.baseline
+	return calls <= 500+250+20 && r.errors == 0 && r.wall.Seconds() <= 1.2*bound.Seconds(),
+		fmt.Sprintf("%d calls, %s = %.2fx (lower bound %s + CLI %s)", calls, seconds(r.wall),
+			r.wall.Seconds()/bound.Seconds(), seconds(r.lowerBound), seconds(r.baseline)), true
+}
+
 var targets = []target{
 	{"refresh of 500 Active contacts: at most 6 API calls, wall at most 1.2x plan -refresh=false", refreshTarget(opRefreshActive, 6, 1.2)},
 	{"500 contacts of which 50 Verifying: at most 7 calls", refreshTarget(fmt.Sprintf(opRefreshPending, 10), 7, 0)},
 	{"500 contacts plus 500 bindings: at most 6 calls", refreshTarget(opRefreshBound, 6, 0)},
 	{"apply of 200 contacts at -parallelism=10: zero errors, wall at most 1.1x (lower bound + CLI time)", applyTarget(10)},
 	{"apply of 200 contacts at -parallelism=30: zero errors, wall at most 1.1x (lower bound + CLI time)", applyTarget(30)},
+	{"adoption plan of 500 contacts (250 bound): at most 10 calls, wall at most 1.3x plan -refresh=false once adopted", adoptionTarget(opAdoptPlan, 0)},
+	{"adoption plan at -parallelism=30: exactly N + N/2 imports, at most 10 calls", adoptionTarget(opAdoptPlan, 30)},
+	{"adoption apply of 500 contacts: at most 10 calls, wall at most 1.3x plan -refresh=false once adopted", adoptionTarget(opAdoptApply, 10)},
+	{"destroy of the 500 adopted contacts and 250 member sets: at most N + N/2 + 20 calls, wall at most 1.2x (lower bound + CLI time)", destroyTarget},
 	{"peak provider RSS under 60 MiB at N = 500", func(rows []row) (bool, string, bool) {
 		var peak int64
 		seen := false

@@ -238,3 +238,30 @@ func (d Directory) clone() Directory {
 	out.Accounts = slices.Clone(d.Accounts)
 	return out
 }
+
+// GeneratedDirectory returns a tree of folders folders and accounts
+// member accounts, for tests and benchmarks of large directories: the
+// default directory's IDs, then folders "Unit N" (every fifth top-level,
+// the others under the top-level folder before them), and accounts
+// 17000000000NNNNN spread over the folders in turn.
+func GeneratedDirectory(folders, accounts int) Directory {
+	d := DefaultDirectory()
+	d.Folders, d.Accounts = d.Folders[:0:0], []Account{{ID: d.ManagementAccountID, Name: "Management", FolderID: d.RootFolderID}}
+	parent := d.RootFolderID
+	for i := range folders {
+		id := fmt.Sprintf("fd-Gen%07d", i)
+		p := parent
+		if i%5 == 0 {
+			p, parent = d.RootFolderID, id
+		}
+		d.Folders = append(d.Folders, Folder{ID: id, Name: fmt.Sprintf("Unit %d", i), ParentID: p})
+	}
+	for i := range accounts - 1 {
+		folder := d.RootFolderID
+		if folders > 0 {
+			folder = d.Folders[i%folders].ID
+		}
+		d.Accounts = append(d.Accounts, Account{ID: fmt.Sprintf("17%014d", i), Name: fmt.Sprintf("account-%d", i), FolderID: folder})
+	}
+	return d
+}

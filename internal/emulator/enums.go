@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,8 +203,7 @@ func (s *ActionSet) UnmarshalText(b []byte) error {
 			continue
 		}
 		if _, ok := operations[n]; !ok {
-			known := slices.Sorted(maps.Keys(operations))
-			return fmt.Errorf("unknown action %q (known: %s)", n, strings.Join(known, ", "))
+			return fmt.Errorf("unknown action %q (known: %s)", n, strings.Join(Actions(), ", "))
 		}
 		if !slices.Contains(names, n) {
 			names = append(names, n)

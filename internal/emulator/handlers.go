@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -468,6 +469,9 @@ func (e *Emulator) listMessageContactVerifications(c *call) (any, *apiError) {
 		ContactVerifications: page(rows, number, size),
 	}, nil
 }
+
+// Actions returns the API actions the emulator serves, sorted.
+func Actions() []string { return slices.Sorted(maps.Keys(operations)) }
 
 // maskTarget masks an email address or phone number in the shape of the API
 // reference's examples: the first half of an address's local part, then

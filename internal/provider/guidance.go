@@ -68,15 +68,26 @@ var (
 )
 
 // ModifyPlan refuses, at plan time, a binding to a contact that does not
-// exist (see checkContactExists).
+// exist (see checkContactExists) or to a member that is not in the resource
+// directory (see checkMembersInTree).
 func (r *messageContactBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkContactExists(ctx, r.client, req, resp, "bound")
+	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var memberID types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("member_id"), &memberID)...)
+	if !resp.Diagnostics.HasError() && !memberID.IsUnknown() && !memberID.IsNull() {
+		checkMembersInTree(ctx, r.client, path.Root("member_id"), []string{memberID.ValueString()}, &resp.Diagnostics)
+	}
 }
 
 // ModifyPlan refuses, at plan time, a member set of a contact that does not
-// exist (see checkContactExists).
+// exist (see checkContactExists) or naming members that are not in the
+// resource directory (see checkNewMembers).
 func (r *messageContactMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkContactExists(ctx, r.client, req, resp, "bound to anything")
+	r.checkNewMembers(ctx, req, resp)
 }
 
 // checkContactExists refuses the creation of a binding or a member set

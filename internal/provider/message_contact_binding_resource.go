@@ -295,8 +295,8 @@ func addBindingAPIError(diags *diag.Diagnostics, summary, contactID, memberID st
 	case rdapi.IsInvalidMember(err):
 		diags.AddAttributeError(path.Root("member_id"), summary, fmt.Sprintf(
 			"The API rejected member %q: it is not the root, a folder or a member account of this resource "+
-				"directory. Check the ID (and that the provider manages the directory's management account).\n\n%s",
-			memberID, err))
+				"directory. Check the ID (and that the provider manages the directory's management account). %s\n\n%s",
+			memberID, treeCheckHint, err))
 	case rdapi.IsNotFound(err) || rdapi.IsCode(err, rdapi.CodeInvalidContactID):
 		diags.AddAttributeError(path.Root("contact_id"), summary, fmt.Sprintf(
 			"Message contact %q does not exist.\n\n%s", contactID, err))

@@ -159,10 +159,11 @@ func TestMessageContactBindingResource_apiErrors(t *testing.T) {
 		CheckDestroy:             env.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				// Well formed, but not in the directory.
+				// Well formed, but not in the directory: caught at plan time
+				// (TestMemberCheck_withoutTreePermission shows the apply-time error).
 				Config: env.config(c, bindTo("unknown", c, "fd-NotInTheTree")),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Message Contact Binding.*` +
-					diagText(`The API rejected member "fd-NotInTheTree"`).String() + `.*InvalidMember`),
+				ExpectError: regexp.MustCompile(`(?s)Member Not in the Resource Directory.*` +
+					diagText(`"fd-NotInTheTree" is not the directory, a folder or a member account`).String()),
 			},
 			{
 				// A contact that does not exist is caught at plan time.

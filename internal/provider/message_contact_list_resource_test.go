@@ -42,8 +42,14 @@ func TestMessageContactListResource_query(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: env.config(a, b)},
 			{
+				// The query runs in the working directory of the step
+				// before, whose configuration (the provider block with the
+				// test API's endpoint and keys included) stays beside the
+				// .tfquery.hcl file: the query file holds the list blocks
+				// only. A second default provider block there is an error
+				// from Terraform 1.15 on ("Duplicate provider configuration").
 				Query:  true,
-				Config: env.config(listAll, listByName),
+				Config: listAll.String() + "\n" + listByName.String(),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLengthAtLeast("resourcedirectory_message_contact.all", 2),
 					querycheck.ExpectLength("resourcedirectory_message_contact.by_name", 1),

@@ -422,7 +422,7 @@ func addMembersAPIError(diags *diag.Diagnostics, summary, contactID string, err 
 		diags.AddAttributeError(path.Root("member_ids"), summary, fmt.Sprintf(
 			"The API rejected a member of member_ids: each must be the root, a folder or a member account of this "+
 				"resource directory. Check the IDs (and that the provider manages the directory's management "+
-				"account).\n\n%s", err))
+				"account). %s\n\n%s", treeCheckHint, err))
 	case rdapi.IsNotFound(err) || rdapi.IsCode(err, rdapi.CodeInvalidContactID):
 		diags.AddAttributeError(path.Root("contact_id"), summary, fmt.Sprintf(
 			"Message contact %q does not exist.\n\n%s", contactID, err))

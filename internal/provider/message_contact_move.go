@@ -152,9 +152,18 @@ func moveFromIncumbent(ctx context.Context, req resource.MoveStateRequest, resp 
 }
 
 // isIncumbentSource reports whether a move's source is the incumbent's
-// contact: the provider aliyun/alicloud on any registry host, or the bare
-// type prefix "alicloud" that OpenTofu 1.10.0-1.11.11 and 1.12.0-1.12.3 send
-// instead of the provider's address (opentofu#4280).
+// contact. The CLIs name the source provider in three ways:
+//   - aliyun/alicloud on its registry host (registry.terraform.io, or
+//     registry.opentofu.org, or a private mirror's);
+//   - the bare type prefix "alicloud", which OpenTofu 1.10.0-1.11.11 and
+//     1.12.0-1.12.3 send instead of the provider's address (opentofu#4280);
+//   - this provider's own address, which the CLIs send (seen on Terraform
+//     1.11.4 and 1.15.9) when a moved block moves a whole resource that
+//     has count instances (TestMigrateFromAlicloud's audit
+//     contacts): the resource's provider is already the target's.
+//
+// The type name is what identifies the incumbent, and the state must still
+// decode with its schema.
 func isIncumbentSource(providerAddress, typeName string) bool {
 	if typeName != incumbentContactType {
 		return false
@@ -163,8 +172,11 @@ func isIncumbentSource(providerAddress, typeName string) bool {
 		return true
 	}
 	parts := strings.Split(providerAddress, "/")
-	return len(parts) == 3 && parts[0] != "" &&
-		strings.EqualFold(parts[1], incumbentProviderNS) && strings.EqualFold(parts[2], incumbentProviderType)
+	if len(parts) != 3 || parts[0] == "" {
+		return false
+	}
+	return strings.EqualFold(parts[1], incumbentProviderNS) && strings.EqualFold(parts[2], incumbentProviderType) ||
+		strings.EqualFold(parts[2], providerTypeName)
 }
 
 // incumbentDecodeError says why a raw state does not decode with the

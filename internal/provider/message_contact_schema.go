@@ -25,9 +25,12 @@ const (
 	descStatus = "Status reported by the API: `Verifying` while an email address or phone number awaits " +
 		"verification, `Active` once everything is verified, `Deleting` while an asynchronous deletion runs."
 	descPendingEmail = "Email address that still awaits verification by its recipient, or null when none does. " +
-		"Verification happens out of band (the recipient follows the link in the email); refresh to see it complete."
-	descPendingPhone = "Phone number that still awaits verification by its recipient, or null when none does."
-	descMembers      = "Objects the contact is bound to directly: the resource directory root (`rd-…`), folders " +
+		"Verification happens out of band (the recipient follows the link in the email); refresh to see it complete. " +
+		"Should the API mask it (`someone***@example.com`, as its reference's examples do), this is the full address " +
+		"that fits the mask when the provider knows one, else the mask."
+	descPendingPhone = "Phone number that still awaits verification by its recipient, or null when none does. " +
+		"A masked number (`86-139****1234`) is shown in full when the provider knows one that fits, else as the mask."
+	descMembers = "Objects the contact is bound to directly: the resource directory root (`rd-…`), folders " +
 		"(`fd-…`) or member account IDs (16 digits). Manage bindings with `resourcedirectory_message_contact_members` " +
 		"(all of a contact's bindings) or `resourcedirectory_message_contact_binding` (one at a time)."
 	descCreateDate = "Creation time as reported by the API, `yyyy-MM-dd HH:mm:ss` (the API gives no time zone)."

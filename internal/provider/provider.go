@@ -174,7 +174,7 @@ func (p *resourceDirectoryProvider) Schema(_ context.Context, _ provider.SchemaR
 					"`ListMessageContacts` pages of 100 (plus `ListMessageContactVerifications` pages when some contact " +
 					"awaits verification), so refreshing 500 contacts costs about 5 calls instead of 500 and leaves the " +
 					"account's `GetMessageContact` quota to other tools. A snapshot serves one operation and is at most " +
-					"5 minutes old; whatever the provider writes, imports or creates is read fresh; a contact missing from the snapshot is " +
+					"5 minutes old; whatever the provider writes or creates is read fresh, imports share one snapshot started at the first import; a contact missing from the snapshot is " +
 					"confirmed with `GetMessageContact` before it is removed from state. Defaults to `true`; falls back " +
 					"to `" + batchReadsEnvVar + "` (`true` or `false`). Turn it off when the configuration manages a few " +
 					"contacts of a directory that holds many more (one page of 100 then costs more than the few reads it " +
@@ -476,6 +476,8 @@ func (p *resourceDirectoryProvider) DataSources(_ context.Context) []func() data
 	return []func() datasource.DataSource{
 		NewMessageContactDataSource,
 		NewMessageContactsDataSource,
+		NewMessageCoverageDataSource,
+		NewDirectoryDataSource,
 	}
 }
 

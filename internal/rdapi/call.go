@@ -1,6 +1,7 @@
 package rdapi
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,7 +73,7 @@ func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		apiErr := decodeError(action, resp)
-		apiErr.Hint = credentialHint(apiErr.Code, c.credentialSource)
+		apiErr.Hint = cmp.Or(credentialHint(apiErr.Code, c.credentialSource), denialHint(apiErr))
 		return nil, out, x.giveUp(apiErr)
 	}
 

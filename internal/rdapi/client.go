@@ -188,6 +188,7 @@ type Client struct {
 	credentialSource string
 	loopback         bool
 	snapshot         *Snapshot
+	tree             treeCache
 	deletions        deletionWatch
 }
 

@@ -96,8 +96,12 @@ type APIError struct {
 	HostID string
 	// Recommend is a diagnosis URL on api.aliyun.com or api.alibabacloud.com.
 	Recommend string
+	// AuthAction is the RAM action a denial names (AccessDeniedDetail), or
+	// "".
+	AuthAction string
 	// Hint is the client's own explanation (for example which credentials
-	// a rejected signature came from), or "".
+	// a rejected signature came from, or which RAM action was refused), or
+	// "".
 	Hint string
 }
 
@@ -233,6 +237,11 @@ type envelope struct {
 	Code      string   `json:"Code" xml:"Code"`
 	Message   string   `json:"Message" xml:"Message"`
 	Recommend string   `json:"Recommend" xml:"Recommend"`
+	// AccessDeniedDetail comes with a RAM denial (NoPermission) on newer
+	// gateways; AuthAction names the refused RAM action.
+	AccessDeniedDetail *struct {
+		AuthAction string `json:"AuthAction" xml:"AuthAction"`
+	} `json:"AccessDeniedDetail" xml:"AccessDeniedDetail"`
 }
 
 // parseError builds the *APIError for a non-2xx reply from its (bounded)
@@ -244,10 +253,12 @@ func parseError(action string, status int, header http.Header, body []byte, trun
 	switch {
 	case len(trimmed) == 0:
 		e.Message = "empty reply body"
-	case json.Unmarshal(trimmed, &env) == nil && env.Code != "":
+	case json.Unmarshal(trimmed, &env) == nil && env.Code != "",
+		trimmed[0] == '<' && xml.Unmarshal(trimmed, &env) == nil && env.Code != "":
 		e.Code, e.Message, e.RequestID, e.HostID, e.Recommend = env.Code, env.Message, env.RequestID, env.HostID, env.Recommend
-	case trimmed[0] == '<' && xml.Unmarshal(trimmed, &env) == nil && env.Code != "":
-		e.Code, e.Message, e.RequestID, e.HostID, e.Recommend = env.Code, env.Message, env.RequestID, env.HostID, env.Recommend
+		if env.AccessDeniedDetail != nil {
+			e.AuthAction = env.AccessDeniedDetail.AuthAction
+		}
 	default:
 		kind := "unexpected reply"
 		if ct := header.Get("Content-Type"); ct != "" {

@@ -96,3 +96,58 @@ func bareLoopback(raw string) (string, bool) {
 	}
 	return "http://" + strings.TrimSuffix(s, "/"), true
 }
+
+// LeastPrivilegeURL is the provider's page of the RAM policies each
+// resource, data source, list resource and action needs.
+const LeastPrivilegeURL = "https://registry.terraform.io/providers/rdcontact/resourcedirectory/latest/docs/guides/least-privilege"
+
+// Denial codes: the API refused the caller, not the request.
+const (
+	// CodeNoPermission: the caller's RAM policies do not allow the action
+	// (HTTP 403). Newer gateways add an AccessDeniedDetail naming it.
+	CodeNoPermission = "NoPermission"
+	// CodeForbiddenRAM: the older gateways' RAM denial (HTTP 403).
+	CodeForbiddenRAM = "Forbidden.RAM"
+	// CodeMemberAccountDenied: the caller is a member account, neither the
+	// management account nor a delegated administrator (HTTP 409).
+	CodeMemberAccountDenied = "NoPermission.ResourceDirectory.MemberAccount"
+)
+
+// IsPermissionDenied reports whether err says the caller may not call the
+// action: a RAM denial, or a caller that is not the resource directory's
+// management account (nor a delegated administrator).
+func IsPermissionDenied(err error) bool {
+	e, ok := errors.AsType[*APIError](err)
+	return ok && isDenial(e.Code)
+}
+
+func isDenial(code string) bool {
+	switch code {
+	case CodeNoPermission, CodeForbiddenRAM, CodeMemberAccountDenied, "Forbidden.RAMSTS":
+		return true
+	}
+	return strings.HasPrefix(code, CodeNoPermission+".")
+}
+
+// RAMAction is the RAM action that authorizes an API action: the API
+// reference's authorization tables name each resourcemanager:<Action>.
+func RAMAction(action string) string { return "resourcemanager:" + action }
+
+// denialHint explains a denial: which RAM action was refused (the one the
+// reply names, else the called action's) and where the policies are.
+func denialHint(e *APIError) string {
+	if !isDenial(e.Code) {
+		return ""
+	}
+	if e.Code == CodeMemberAccountDenied {
+		return fmt.Sprintf("The credentials belong to a member account: %s may be called only by the resource "+
+			"directory's management account (or a RAM identity of it) or a delegated administrator. See %s",
+			e.Action, LeastPrivilegeURL)
+	}
+	action := e.AuthAction
+	if action == "" {
+		action = RAMAction(e.Action)
+	}
+	return fmt.Sprintf("The caller is not allowed %s: grant it to the RAM user or role these credentials belong "+
+		"to; %s lists the policy each resource, data source and action needs.", action, LeastPrivilegeURL)
+}

@@ -83,5 +83,6 @@ func (e *APIError) sanitized() *APIError {
 	e.RequestID = Printable(e.RequestID, maxRequestIDLen)
 	e.HostID = Printable(e.HostID, maxCodeLen)
 	e.Recommend = Printable(e.Recommend, maxMessageLen)
+	e.AuthAction = Printable(e.AuthAction, maxCodeLen)
 	return e
 }

@@ -205,8 +205,10 @@ type deletionWatch struct {
 	rank     map[string]int
 	nextRank int
 	loop     *struct{ cancel context.CancelFunc }
-	// fresh reports a waiter that no round has seen yet.
+	// fresh reports a waiter that no round has seen yet; wake, set while
+	// the loop sleeps longer than pollMin, ends that sleep.
 	fresh bool
+	wake  context.CancelFunc
 }
 
 // errWaitAlone tells the waits of a round that listing was refused for
@@ -242,6 +244,12 @@ func (d *deletionWatch) wait(ctx context.Context, c *Client, contactID string) (
 	}
 	d.waiters[contactID] = append(d.waiters[contactID], w)
 	d.fresh = true
+	if d.wake != nil {
+		// The loop is backing off: the new deletion's first look comes
+		// pollMin after its delete, not after the back-off.
+		d.wake()
+		d.wake = nil
+	}
 	if d.loop == nil {
 		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		loop := &struct{ cancel context.CancelFunc }{cancel}
@@ -307,10 +315,22 @@ func (d *deletionWatch) run(ctx context.Context, c *Client, self *struct{ cancel
 		if d.fresh {
 			interval = pollMin
 		}
-		d.mu.Unlock()
 		wait := max(interval, pollMin-c.now().Sub(earliest))
-		if err := c.sleep(ctx, wait); err != nil {
+		sleepCtx, wake := context.WithCancel(ctx)
+		if wait > pollMin {
+			d.wake = wake
+		}
+		d.mu.Unlock()
+		err := c.sleep(sleepCtx, wait)
+		wake()
+		d.mu.Lock()
+		d.wake = nil
+		d.mu.Unlock()
+		switch {
+		case ctx.Err() != nil:
 			return
+		case err != nil:
+			continue // woken by a new deletion
 		}
 		if d.round(ctx, c) {
 			interval = pollMin
@@ -523,15 +543,12 @@ func (d *deletionWatch) pastBound(ctx context.Context, c *Client, id string) (bo
 	if !ask {
 		return false, nil
 	}
-	st, err := c.GetMessageContactDeletionStatus(ctx, id)
-	switch {
-	case IsNotFound(err):
-		return false, nil // the listing says Deleting; the next round tells
-	case err != nil:
-		return false, nil // retried at the next bound; the listing still answers
-	case st.Status == DeletionStatusFailed:
+	if st, err := c.GetMessageContactDeletionStatus(ctx, id); err == nil && st.Status == DeletionStatusFailed {
 		return true, &DeletionFailedError{ContactID: id, Reasons: st.FailReasons}
 	}
+	// Deleting; not found (the listing says Deleting: the next round
+	// tells); or no answer (asked again past the next interval, and the
+	// listing still answers meanwhile).
 	return false, nil
 }
 
@@ -557,12 +574,11 @@ func (c *Client) confirmDeleted(ctx context.Context, id string) (bool, error) {
 	switch {
 	case IsNotFound(err):
 		return true, nil
-	case err != nil:
-		return false, nil // the next round looks again
-	case mc.Status == StatusDeleting:
-		return false, nil
+	case err == nil && mc.Status != StatusDeleting:
+		return true, c.deletionEnded(ctx, id, mc.Status)
 	}
-	return true, c.deletionEnded(ctx, id, mc.Status)
+	// Still Deleting, or no answer now: the next round looks again.
+	return false, nil
 }
 
 // outOfTime reports whether ctx has ended or its deadline has passed (the
