@@ -1,5 +1,5 @@
 # The README's quick start: one contact, bound to the whole resource
-# directory. The endpoint and keys come from the environment.
+# directory. Where to reach the API, and the keys, come from the environment.
 terraform {
   required_providers {
     resourcedirectory = {
