@@ -379,8 +379,7 @@ func (e *Emulator) denied(r *http.Request, requestID, action string) (reply, boo
 		return reply{}, false
 	}
 	rep := e.errorReply(r, requestID, action, fail(s.DenyCode.code()))
-	if s.DenyCode == DenyNoPermission {
-		env := rep.body.(errorEnvelope)
+	if env, ok := rep.body.(errorEnvelope); ok && s.DenyCode == DenyNoPermission {
 		env.AccessDeniedDetail = &wireAccessDeniedDetail{
 			AuthAction:        ramAction(action),
 			AuthPrincipalType: "SubUser",

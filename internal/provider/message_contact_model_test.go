@@ -31,6 +31,8 @@ var resourceModels = map[string]reflect.Type{
 var dataSourceModels = map[string]reflect.Type{
 	"resourcedirectory_message_contact":  reflect.TypeFor[messageContactDataSourceModel](),
 	"resourcedirectory_message_contacts": reflect.TypeFor[messageContactsDataSourceModel](),
+	"resourcedirectory_message_coverage": reflect.TypeFor[messageCoverageModel](),
+	"resourcedirectory_directory":        reflect.TypeFor[directoryModel](),
 }
 
 func TestSchemaModelParity(t *testing.T) {

@@ -32,12 +32,17 @@ type messageCoverageDataSource struct {
 	client *rdapi.Client
 }
 
-// messageCoverageModel holds the data source's arguments; the state is
-// built by coverageState.
+// messageCoverageModel is the data source's schema as a model. Read takes
+// the arguments from it; the state is built by coverageState.
 type messageCoverageModel struct {
 	MessageTypes      types.Set      `tfsdk:"message_types"`
 	FolderID          types.String   `tfsdk:"folder_id"`
 	ExcludeAccountIDs types.Set      `tfsdk:"exclude_account_ids"`
+	DirectoryID       types.String   `tfsdk:"directory_id"`
+	Covered           types.Bool     `tfsdk:"covered"`
+	Accounts          types.List     `tfsdk:"accounts"`
+	Gaps              types.List     `tfsdk:"gaps"`
+	GapMessages       types.List     `tfsdk:"gap_messages"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -160,10 +165,7 @@ func (d *messageCoverageDataSource) Configure(_ context.Context, req datasource.
 
 func (d *messageCoverageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data messageCoverageModel
-	for name, dst := range map[string]any{"message_types": &data.MessageTypes, "folder_id": &data.FolderID,
-		"exclude_account_ids": &data.ExcludeAccountIDs, "timeouts": &data.Timeouts} {
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(name), dst)...)
-	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -225,12 +227,31 @@ func coverageState(_ context.Context, config tftypes.Value, typ tftypes.Type, di
 		return tftypes.Value{}, fmt.Errorf("reading the configuration: %w", err)
 	}
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	listOf := func(name string) tftypes.List { return obj.AttributeTypes[name].(tftypes.List) }
+	// listOfObjects returns a list type and its element object type.
+	listOfObjects := func(t tftypes.Type) (tftypes.List, tftypes.Object, error) {
+		l, ok := t.(tftypes.List)
+		if !ok {
+			return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list", t)
+		}
+		o, ok := l.ElementType.(tftypes.Object)
+		if !ok {
+			return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list of objects", t)
+		}
+		return l, o, nil
+	}
 
-	accountsType := listOf("accounts")
-	accountType := accountsType.ElementType.(tftypes.Object)
-	deliveriesType := accountType.AttributeTypes["deliveries"].(tftypes.List)
-	deliveryType := deliveriesType.ElementType.(tftypes.Object)
+	accountsType, accountType, err := listOfObjects(obj.AttributeTypes["accounts"])
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	deliveriesType, deliveryType, err := listOfObjects(accountType.AttributeTypes["deliveries"])
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	gapsType, gapType, err := listOfObjects(obj.AttributeTypes["gaps"])
+	if err != nil {
+		return tftypes.Value{}, err
+	}
 	accountValues := make([]tftypes.Value, 0, len(accounts))
 	for _, a := range accounts {
 		ds := make([]tftypes.Value, 0, len(a.Deliveries))
@@ -247,10 +268,8 @@ func coverageState(_ context.Context, config tftypes.Value, typ tftypes.Type, di
 		}))
 	}
 
-	gapsType := listOf("gaps")
-	gapType := gapsType.ElementType.(tftypes.Object)
 	namesType := gapType.AttributeTypes["unverified_contacts"]
-	messagesType := listOf("gap_messages")
+	messagesType := obj.AttributeTypes["gap_messages"]
 	gapValues := make([]tftypes.Value, 0, len(gaps))
 	messages := make([]tftypes.Value, 0, len(gaps))
 	for _, g := range gaps {

@@ -116,14 +116,15 @@ func (c expectCheckFailed) CheckState(_ context.Context, req statecheck.CheckSta
 	resp.Error = fmt.Errorf("the state records no result of check %s", c.name)
 }
 
-func gapCheck(account, messageType, reason string, unverified ...string) knownvalue.Check {
+// faultGap matches a FaultMessage gap.
+func faultGap(account, reason string, unverified ...string) knownvalue.Check {
 	names := make([]knownvalue.Check, len(unverified))
 	for i, n := range unverified {
 		names[i] = knownvalue.StringExact(n)
 	}
 	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
 		"account_id":          knownvalue.StringExact(account),
-		"message_type":        knownvalue.StringExact(messageType),
+		"message_type":        knownvalue.StringExact("FaultMessage"),
 		"reason":              knownvalue.StringExact(reason),
 		"unverified_contacts": knownvalue.ListExact(names),
 	})
@@ -181,9 +182,9 @@ func TestMessageCoverage(t *testing.T) {
 								})),
 							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("covered"), knownvalue.Bool(false)),
 							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("gaps"), knownvalue.ListExact([]knownvalue.Check{
-								gapCheck("1500000000000001", "FaultMessage", "no_contact"),
-								gapCheck("1500000000000004", "FaultMessage", "only_unverified", "Dev"),
-								gapCheck("1500000000000005", "FaultMessage", "no_contact"),
+								faultGap("1500000000000001", "no_contact"),
+								faultGap("1500000000000004", "only_unverified", "Dev"),
+								faultGap("1500000000000005", "no_contact"),
 							})),
 							// prod-db: FaultMessage from its own unverified contact and from Production's
 							// verified one, SecurityMessage from the directory's.
@@ -228,10 +229,10 @@ func TestMessageCoverage(t *testing.T) {
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(coverageProd, tfjsonpath.New("accounts"), accountIDs("1500000000000002", "1500000000000003")),
 							statecheck.ExpectKnownValue(coverageAll, tfjsonpath.New("gaps"), knownvalue.ListExact([]knownvalue.Check{
-								gapCheck("1500000000000001", "FaultMessage", "no_contact"),
-								gapCheck("1500000000000004", "FaultMessage", "only_unverified", "Dev"),
-								gapCheck("1500000000000005", "FaultMessage", "no_contact"),
-								gapCheck(newcomer, "FaultMessage", "no_contact"),
+								faultGap("1500000000000001", "no_contact"),
+								faultGap("1500000000000004", "only_unverified", "Dev"),
+								faultGap("1500000000000005", "no_contact"),
+								faultGap(newcomer, "no_contact"),
 							})),
 							expectCheckFailed{"coverage", []string{newcomer + " (newcomer, Security): FaultMessage (no contact)"}},
 						},
