@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -123,13 +124,17 @@ func TestProvider_profileCredentials(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator("writes the emulator's keys into a CLI profile")
 	clearCredentialEnv(t)
-	file := writeFile(t, filepath.Join(t.TempDir(), "config.json"), fmt.Sprintf(`{
+	file := filepath.Join(t.TempDir(), "config.json")
+	profiles := fmt.Sprintf(`{
   "current": "default",
   "profiles": [
     {"name": "default", "mode": "AK", "access_key_id": "wrong", "access_key_secret": "wrong"},
     {"name": "emulator", "mode": "AK", "access_key_id": %q, "access_key_secret": %q}
   ]
-}`, env.accessKey, env.secretKey))
+}`, env.accessKey, env.secretKey)
+	if err := os.WriteFile(file, []byte(profiles), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c := newContact("test")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
