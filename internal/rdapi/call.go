@@ -54,6 +54,9 @@ func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values)
 		if isConnRefused(err) && !x.ambiguous {
 			return nil, c.refusedError(action, x.attempt, err)
 		}
+		if isUnresolvable(err) && !x.ambiguous {
+			return nil, c.unresolvableError(action, err)
+		}
 		return nil, x.wrapFailure(c.explainTimeout(ctx, err, x.started))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {

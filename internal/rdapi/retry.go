@@ -268,7 +268,8 @@ func (c *Client) decide(ctx context.Context, x *exchange, a attemptResult) (bool
 		// A local emulator that is not running does not start within the
 		// retries of a remote outage.
 		nothingListens := c.loopback && isConnRefused(a.err) && x.attempt >= maxRefusedOnLoopback
-		retry = retryableTransport(ctx, a.err) && !nothingListens
+		// A host name that does not resolve will not resolve on a retry.
+		retry = retryableTransport(ctx, a.err) && !nothingListens && !isUnresolvable(a.err)
 	case a.apiErr != nil:
 		x.last = a.apiErr
 		retry = retryableReply(a.status, a.apiErr.Code)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -356,5 +357,47 @@ func TestWrite_waitsForItsQuotaWithoutTheSlot(t *testing.T) {
 	defer mu.Unlock()
 	if want := []string{actionAdd, actionSendEmail, actionAdd}; !slices.Equal(order, want) {
 		t.Errorf("the server saw %v, want %v: the send waited for the Add that waited for its quota", order, want)
+	}
+}
+
+// TestUnresolvableHost_failsFast (issue 21): a host name that does not
+// resolve is not retried (it took 9 attempts and 27 s), and the error says
+// where to look.
+func TestUnresolvableHost_failsFast(t *testing.T) {
+	attempts := 0
+	noSuchHost := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts++
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}
+	})
+	c, err := New(Options{Endpoint: "https://resourcedirectory.example.invalid", Credentials: StaticCredentials("id", "secret", ""),
+		httpTransport: noSuchHost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetMessageContact(context.Background(), "c-qL4HqKONzOM7abcd")
+	if attempts != 1 {
+		t.Errorf("%d attempts, want 1", attempts)
+	}
+	for _, want := range []string{"resourcedirectory.example.invalid does not resolve", "nothing was sent", "HTTPS_PROXY", "site or endpoint"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to say %q", err, want)
+		}
+	}
+	// A temporary resolver failure is retried as before.
+	attempts = 0
+	flaky := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts++
+		if attempts == 1 {
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: r.URL.Hostname(), IsTemporary: true}}
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}}
+	})
+	c, err = New(Options{Endpoint: "https://resourcedirectory.example.invalid", Credentials: StaticCredentials("id", "secret", ""),
+		httpTransport: flaky, sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetMessageContact(context.Background(), "c-qL4HqKONzOM7abcd"); err == nil || attempts != 2 {
+		t.Errorf("after a temporary failure: %d attempts (%v), want 2", attempts, err)
 	}
 }
