@@ -35,11 +35,13 @@ import (
 // gate that lets a test see, hold or line up the API calls in flight.
 
 const (
-	// interruptBound is how soon after SIGINT the CLI must have exited.
-	// Stopping takes well under a second; the bound stays below the
-	// provider's grace periods for recording an interrupted create (10 s
-	// and 15 s), so that running one of them out fails the test.
-	interruptBound = 8 * time.Second
+	// interruptBound is how soon after SIGINT the CLI must have exited: the
+	// one grace the provider takes to record a write the API may have
+	// committed (rdapi.InterruptGrace, 5 s, in all), plus 3 s for the CLI
+	// and the provider to stop (well under a second on an idle machine).
+	// A provider that spent a second grace, or waited out anything else,
+	// fails the test.
+	interruptBound = rdapi.InterruptGrace + 3*time.Second
 	// processWait bounds a CLI run, or a wait for a call to be in flight,
 	// that should take a few seconds.
 	processWait = 2 * time.Minute

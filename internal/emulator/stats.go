@@ -57,3 +57,27 @@ func (e *Emulator) count(counter func(*Stats) map[string]int, key string) {
 	defer e.mu.Unlock()
 	counter(&e.stats)[key]++
 }
+
+// Writes returns the calls of the actions that change something (the
+// mutating operations: Add, Update, Delete, Associate, Disassociate, the
+// verification sends and cancellations), per action.
+func (s Stats) Writes() map[string]int {
+	out := map[string]int{}
+	for action, n := range s.Calls {
+		if operations[action].mutating {
+			out[action] = n
+		}
+	}
+	return out
+}
+
+// Reads counts the calls of the actions that change nothing.
+func (s Stats) Reads() int {
+	n := 0
+	for action, c := range s.Calls {
+		if !operations[action].mutating {
+			n += c
+		}
+	}
+	return n
+}

@@ -4,7 +4,11 @@ package harness
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -63,4 +67,58 @@ func (r *Running) Interrupt() error { return syscall.Kill(-r.cmd.Process.Pid, sy
 func (r *Running) Kill() {
 	_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
 	<-r.done
+}
+
+// Shell runs script with `sh -e` in the workspace's directory and
+// environment, as a user's shell runs a documented recipe: `terraform` and
+// `tofu` both name the workspace's CLI, an apply approves itself
+// (TF_CLI_ARGS_apply), no command asks for input, and plans and applies
+// print without colour. It returns what the
+// script printed, stdout and stderr together.
+func (w *Workspace) Shell(ctx context.Context, script string) (string, error) {
+	shims := filepath.Join(w.Dir, ".home", "bin")
+	if err := os.MkdirAll(shims, 0o755); err != nil {
+		return "", err
+	}
+	for _, name := range []string{"terraform", "tofu"} {
+		link := filepath.Join(shims, name)
+		_ = os.Remove(link)
+		if err := os.Symlink(w.CLI.Path, link); err != nil {
+			return "", err
+		}
+	}
+	cmd := exec.Command("sh", "-e", "-c", script)
+	cmd.Dir = w.Dir
+	cmd.Env = []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_CLI_ARGS_apply=-auto-approve -no-color", "TF_CLI_ARGS_plan=-no-color"}
+	for k, v := range w.env {
+		if k == "PATH" {
+			v = shims + string(os.PathListSeparator) + v
+		}
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	// The script runs as a process group, killed when it ends, so that
+	// what it started in the background (an emulator) stops with it; the
+	// output is not waited for past that.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		case <-done:
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState.Success() {
+		err = nil // a background process held the output open; the script itself succeeded
+	}
+	return out.String(), err
 }

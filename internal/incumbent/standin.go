@@ -188,7 +188,8 @@ func (s *standIn) UpgradeResourceState(_ context.Context, req *tfprotov5.Upgrade
 	typ := s.resource.ValueType()
 	v, err := req.RawState.UnmarshalWithOpts(typ, tfprotov5.UnmarshalOpts{})
 	if err != nil {
-		return &tfprotov5.UpgradeResourceStateResponse{Diagnostics: []*tfprotov5.Diagnostic{{
+		// A provider reports a state it cannot read as a diagnostic.
+		return &tfprotov5.UpgradeResourceStateResponse{Diagnostics: []*tfprotov5.Diagnostic{{ //nolint:nilerr // see above
 			Severity: tfprotov5.DiagnosticSeverityError, Summary: "Invalid State", Detail: err.Error(),
 		}}}, nil
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,10 +12,6 @@ import (
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
-
-// interruptGrace bounds the calls made after an interrupt or a timeout to
-// record a contact that was created meanwhile.
-const interruptGrace = 10 * time.Second
 
 // importHint tells how to bring an existing contact under this
 // configuration, in words that hold for Terraform and OpenTofu alike.
@@ -70,17 +65,11 @@ func (r *messageContactResource) createError(ctx context.Context, diags *diag.Di
 
 // recordInterruptedCreate saves a contact whose create was cut short by the
 // operation's timeout or an interrupt after the API had committed it, and
-// which the client then found (listed as mc). It reads the contact once
-// more within a short grace period; if that fails, the listed values (a
-// new contact's targets are all pending) are used.
+// which the client then found and read (mc) within rdapi.InterruptGrace.
+// Nothing more is called: a new contact's targets are all pending.
 func (r *messageContactResource) recordInterruptedCreate(ctx context.Context, resp *resource.CreateResponse,
 	plan messageContactResourceModel, mc rdapi.MessageContact) {
-	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
-	defer cancel()
-	v, err := r.client.ReadContact(grace, mc.ContactID)
-	if err != nil {
-		v = &rdapi.Contact{MessageContact: mc, PendingEmailAddress: mc.EmailAddress, PendingPhoneNumber: mc.PhoneNumber}
-	}
+	v := &rdapi.Contact{MessageContact: mc, PendingEmailAddress: mc.EmailAddress, PendingPhoneNumber: mc.PhoneNumber}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, v)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, mc.ContactID, &resp.Diagnostics)

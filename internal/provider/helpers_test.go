@@ -30,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/credenvtest"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
@@ -804,29 +805,13 @@ func expectListedContact(addr string, i int, c contactHCL, status, pendingEmail,
 	}))
 }
 
-// clearCredentialEnv removes every credential source of the environment for
-// the duration of the test, including the home directory's files.
+// clearCredentialEnv removes every credential source and endpoint of the
+// environment for the duration of the test, including the home directory's
+// files.
 func clearCredentialEnv(t *testing.T) {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "ALIBABA_CLOUD_") || strings.HasPrefix(k, "ALICLOUD_") || strings.HasPrefix(k, "ALIBABACLOUD_") {
-			t.Setenv(k, "")
-		}
-	}
+	credenvtest.Clear(t)
 	t.Setenv("RESOURCEDIRECTORYMASTER_ENDPOINT", "")
-	t.Setenv("HOME", t.TempDir())
-}
-
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return name
 }
 
 // schemaAttribute is what the parity checks read of a resource or data

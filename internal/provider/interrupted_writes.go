@@ -42,7 +42,7 @@ func addUpdateInterrupted(diags *diag.Diagnostics, id string, err error) {
 }
 
 // deleteInterrupted reports a delete of contact id cut short by an
-// interrupt, after looking (within a short grace period) at what the API
+// interrupt, after looking (within rdapi.InterruptGrace) at what the API
 // did when the call may have reached it. When the contact is gone it adds
 // only warnings (the one for bindings made elsewhere too, as a finished
 // delete does), so that the delete succeeds and the contact leaves the
@@ -54,7 +54,7 @@ func (r *messageContactResource) deleteInterrupted(ctx context.Context, diags *d
 			"%s was sent: the contact was not deleted and stays in the state.", id))
 		return
 	}
-	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptGrace)
+	grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), rdapi.InterruptGrace)
 	defer cancel()
 	mc, getErr := r.client.GetMessageContact(grace, id)
 	switch {

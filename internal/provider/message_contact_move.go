@@ -158,8 +158,8 @@ func moveFromIncumbent(ctx context.Context, req resource.MoveStateRequest, resp 
 //   - the bare type prefix "alicloud", which OpenTofu 1.10.0-1.11.11 and
 //     1.12.0-1.12.3 send instead of the provider's address (opentofu#4280);
 //   - this provider's own address, which the CLIs send (seen on Terraform
-//     1.11.4 and 1.15.9) when a moved block moves a whole resource that
-//     has count instances (TestMigrateFromAlicloud's audit
+//     1.11.4 and 1.15.9 and OpenTofu 1.12.6) when a moved block moves a
+//     whole resource that has count instances (TestMigrateFromAlicloud's audit
 //     contacts): the resource's provider is already the target's.
 //
 // The type name is what identifies the incumbent, and the state must still

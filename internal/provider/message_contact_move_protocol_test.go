@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/emulator"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/incumbent"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/provider"
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -356,17 +355,6 @@ func (e *protoEnv) configFor(t *testing.T, args map[string]any) *tfprotov6.Dynam
 	return protoDynamicValue(t, e.contactSchema(), vals)
 }
 
-// writes counts the API calls that change something.
-func writes(st emulator.Stats) map[string]int {
-	out := map[string]int{}
-	for action, n := range st.Calls {
-		if !strings.HasPrefix(action, "Get") && !strings.HasPrefix(action, "List") {
-			out[action] = n
-		}
-	}
-	return out
-}
-
 // TestMoveResourceState_firstPlanIsEmpty plays what the CLI does with a
 // moved block, through the protocol: the move, the refresh, the plan
 // against the unchanged configuration (the incumbent's arguments under
@@ -439,7 +427,7 @@ func TestMoveResourceState_firstPlanIsEmpty(t *testing.T) {
 			if len(plan.RequiresReplace) != 0 {
 				t.Errorf("the plan replaces the contact: %v", plan.RequiresReplace)
 			}
-			if w := writes(env.emu.Stats()); len(w) != 0 {
+			if w := env.emu.Stats().Writes(); len(w) != 0 {
 				t.Errorf("the move, refresh and plan wrote to the API: %v", w)
 			}
 		})
@@ -560,15 +548,8 @@ func TestIncumbentSchema(t *testing.T) {
 		if g := [3]bool{ga.IsRequired(), ga.IsOptional(), ga.IsComputed()}; g != [3]bool{wa.Required, wa.Optional, wa.Computed} {
 			t.Errorf("%s: required, optional, computed = %v, want %v", name, g, [3]bool{wa.Required, wa.Optional, wa.Computed})
 		}
-		gt, err := ga.GetType().TerraformType(ctx).MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		wt, err := wa.AttributeType.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(gt) != string(wt) {
+		gt, wt := friendlyName(ga.GetType().TerraformType(ctx)), wa.AttributeType.FriendlyName()
+		if gt != wt {
 			t.Errorf("%s: type %s, want %s", name, gt, wt)
 		}
 	}
@@ -636,4 +617,24 @@ func TestMoveResourceState_mapsEveryIncumbentAttribute(t *testing.T) {
 			t.Errorf("%s -> %s (-want +got):\n%s", from, dst, d)
 		}
 	}
+}
+
+// friendlyName names a type as cty's FriendlyName does ("string", "list of
+// string"), the form `providers schema -json` types are compared in.
+func friendlyName(t tftypes.Type) string {
+	switch {
+	case t.Is(tftypes.List{}):
+		return "list of " + friendlyName(t.(tftypes.List).ElementType) //nolint:forcetypeassert // Is checked it
+	case t.Is(tftypes.Set{}):
+		return "set of " + friendlyName(t.(tftypes.Set).ElementType) //nolint:forcetypeassert // Is checked it
+	case t.Is(tftypes.Map{}):
+		return "map of " + friendlyName(t.(tftypes.Map).ElementType) //nolint:forcetypeassert // Is checked it
+	case t.Is(tftypes.String):
+		return "string"
+	case t.Is(tftypes.Number):
+		return "number"
+	case t.Is(tftypes.Bool):
+		return "bool"
+	}
+	return t.String()
 }

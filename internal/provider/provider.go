@@ -263,7 +263,8 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		return
 	}
 
-	endpoint := pick(cfg.Endpoint, "ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", "RESOURCEDIRECTORYMASTER_ENDPOINT")
+	endpointVars := []string{"ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", "RESOURCEDIRECTORYMASTER_ENDPOINT"}
+	endpoint := pick(cfg.Endpoint, endpointVars...)
 	site := rdapi.SiteChina
 	if !cfg.Site.IsNull() {
 		site = rdapi.Site(cfg.Site.ValueString())
@@ -307,6 +308,18 @@ func (p *resourceDirectoryProvider) Configure(ctx context.Context, req provider.
 		BatchReads:       batch,
 	})
 	if err != nil {
+		if cfg.Endpoint.ValueString() == "" {
+			// The endpoint came from the environment: the provider block
+			// has nothing to fix.
+			for _, name := range endpointVars {
+				if env.First(name) != "" {
+					resp.Diagnostics.AddError("Invalid Endpoint",
+						fmt.Sprintf("The environment variable %s sets the endpoint, and it cannot be used: %s\n\nFix the "+
+							"variable, or unset it to use the endpoint of the site.", name, err))
+					return
+				}
+			}
+		}
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
 			fmt.Sprintf("Unable to create the Resource Directory API client: %s", err))
 		return

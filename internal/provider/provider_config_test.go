@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -29,7 +30,7 @@ func TestProvider_invalidConfig(t *testing.T) {
 			{
 				Config:      withProvider(`  site = "mars"`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Attribute site value must be one\s+of.*"china".*"international"`),
+				ExpectError: regexp.MustCompile(`(?s)site is "mars", which is not a site the API accepts\.\s+It\s+must\s+be\s+one\s+of:\s+china,\s+international`),
 			},
 			{
 				Config:      withProvider("  assume_role {\n    role_arn = \"acs:ram::1:role/r\"\n    session_expiration = 600\n  }"),
@@ -52,6 +53,22 @@ func TestProvider_invalidConfig(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Endpoint.*resourcedirectory.example.com`),
 			},
 		},
+	})
+}
+
+// TestProvider_endpointFromEnvironment (issue 21): an endpoint that came
+// from ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER is reported as the
+// variable's, not as an error of the provider block's endpoint argument.
+func TestProvider_endpointFromEnvironment(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER", "127.0.0.1:8787")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config:   "provider \"resourcedirectory\" {\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n" + newContact("test").String(),
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Endpoint.*The environment variable\s+ALIBABA_CLOUD_ENDPOINT_RESOURCEDIRECTORYMASTER\s+sets\s+the\s+endpoint.*` +
+				`"http://127.0.0.1:8787".*Fix\s+the\s+variable`),
+		}},
 	})
 }
 
@@ -107,13 +124,17 @@ func TestProvider_profileCredentials(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator("writes the emulator's keys into a CLI profile")
 	clearCredentialEnv(t)
-	file := writeFile(t, filepath.Join(t.TempDir(), "config.json"), fmt.Sprintf(`{
+	file := filepath.Join(t.TempDir(), "config.json")
+	profiles := fmt.Sprintf(`{
   "current": "default",
   "profiles": [
     {"name": "default", "mode": "AK", "access_key_id": "wrong", "access_key_secret": "wrong"},
     {"name": "emulator", "mode": "AK", "access_key_id": %q, "access_key_secret": %q}
   ]
-}`, env.accessKey, env.secretKey))
+}`, env.accessKey, env.secretKey)
+	if err := os.WriteFile(file, []byte(profiles), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	c := newContact("test")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -22,7 +23,11 @@ import (
 // the same attributes. The client therefore adopts the holder only on
 // evidence (judgeHolder), and otherwise fails with an *AmbiguousCreateError
 // that names the contact and says why it was not adopted. DESIGN.md states
-// the rule and its failure modes.
+// the rule and the window it leaves ("ambiguous creates").
+//
+// The evidence of time comes from the Date headers of the replies to the
+// Add's own attempts and to one read of the holder, and nothing else: a
+// call that is not an Add pays nothing for it.
 
 const (
 	// clockTolerance is how far the clock that stamps CreateDate may run
@@ -33,29 +38,26 @@ const (
 	// nearMiss: a holder whose creation second ended less than this before
 	// this create's first attempt could have reached the server is reported
 	// as undecided rather than as someone else's, because that conclusion
-	// rests on clockTolerance.
+	// rests on clockTolerance and on the one-second Date header.
 	nearMiss = 2 * time.Second
 	// maxDrift bounds how fast the server's clock and the local monotonic
-	// clock drift apart (100 ppm, twice a cheap quartz's error), so old
-	// Date samples still bound the server's clock.
+	// clock drift apart (100 ppm, twice a cheap quartz's error).
 	maxDrift = 100e-6
-	// maxClockSamples is how many replies' Date headers the client keeps.
-	maxClockSamples = 32
-	// maxProbes bounds the calls made to time the server's clock when the
-	// verdict on a holder depends on it (about a second each), and
-	// probeBudget the time they take.
-	maxProbes   = 4
-	probeBudget = 6 * time.Second
 	// assumedDateZone is the time zone CreateDate is read in until a reply
 	// shows the real one: the API's dates carry no zone and are believed to
 	// be China time (UTC+8).
 	assumedDateZone = 8 * time.Hour
-	// recoveryGrace bounds the look-up after the caller's context has ended
-	// (a create timeout or an interrupt while an Add was in flight).
-	recoveryGrace = 15 * time.Second
 	// createDateLayout is the API's "yyyy-MM-dd HH:mm:ss".
 	createDateLayout = "2006-01-02 15:04:05"
 )
+
+// InterruptGrace is the one grace a write gets after its operation was
+// interrupted or timed out while the API may have committed it: the time,
+// in all, spent finding out what happened, so that a contact that exists
+// is recorded (an Add's look-up of its name) or one that is gone leaves the
+// state (a delete's look at its contact). Nothing else runs after an
+// interrupt.
+const InterruptGrace = 5 * time.Second
 
 // AmbiguousCreateError reports an AddMessageContact that may have created
 // the contact while the evidence could not show that the contact holding
@@ -80,28 +82,67 @@ func (e *AmbiguousCreateError) Error() string {
 
 func (e *AmbiguousCreateError) Unwrap() error { return e.Err }
 
-// serverClock is what the client knows about the server's clock and the
-// time zone of its dates.
-//
-// The Date header has whole seconds, but each reply also says when: the
-// server wrote it between the attempt's start and the reply's arrival. So
-// one reply places the server's clock within a second plus a round trip,
-// and replies on either side of a tick of the header's second place it
-// within a round trip (an NTP-like intersection). Samples pair the header
-// with local monotonic readings, so steps of the local wall clock do not
-// matter; the bounds widen by maxDrift with a sample's age.
-type serverClock struct {
+// adoptions is what a client's successful Adds taught it: the zone of the
+// API's dates, and the contacts it has already handed out.
+type adoptions struct {
 	mu sync.Mutex
-	// samples are the latest replies with a Date header, oldest first, all
-	// consistent with one server clock.
-	samples []clockSample
-	// zone is the offset of CreateDate from UTC, learnt from a successful
-	// Add; zoneKnown is false until then (assumedDateZone applies).
+	// zone is the offset of CreateDate from UTC; zoneKnown is false until
+	// a successful Add shows it (assumedDateZone applies).
 	zone      time.Duration
 	zoneKnown bool
-	// created holds the IDs this client's Adds returned, so that a look-up
+	// handed holds the IDs this client's Adds returned, so that a look-up
 	// never hands one contact to two resources.
-	created map[string]struct{}
+	handed map[string]struct{}
+}
+
+// handOut records a contact an Add returned.
+func (a *adoptions) handOut(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.handed == nil {
+		a.handed = map[string]struct{}{}
+	}
+	a.handed[id] = struct{}{}
+}
+
+// learnZone learns the zone of CreateDate from a successful Add whose
+// reply's Date header is the last of dates: the contact was created just
+// before it, so their difference, rounded to a quarter of an hour, is the
+// zone.
+func (a *adoptions) learnZone(createDate string, dates []clockSample) {
+	if len(dates) == 0 {
+		return
+	}
+	local, err := time.ParseInLocation(createDateLayout, createDate, time.UTC)
+	off := local.Sub(dates[len(dates)-1].date).Round(15 * time.Minute)
+	if err != nil || off < -12*time.Hour || off > 14*time.Hour {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.zone, a.zoneKnown = off, true
+}
+
+// Created reports whether an AddMessageContact of this client created
+// contact id (a provider instance uses one client for a whole plan or
+// apply).
+func (c *Client) Created(id string) bool {
+	c.adoptions.mu.Lock()
+	defer c.adoptions.mu.Unlock()
+	_, ok := c.adoptions.handed[id]
+	return ok
+}
+
+// evidence is what adoptions says about a holder.
+func (a *adoptions) evidence(id string) holderEvidence {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, handed := a.handed[id]
+	ev := holderEvidence{zone: assumedDateZone, zoneKnown: a.zoneKnown, handedOut: handed}
+	if a.zoneKnown {
+		ev.zone = a.zone
+	}
+	return ev
 }
 
 // clockSample pairs a reply's Date header with the local (monotonic) times
@@ -113,15 +154,22 @@ type clockSample struct {
 	received time.Time
 }
 
-func (s clockSample) ok() bool { return !s.date.IsZero() }
+// observeDate records the Date header of the reply to x's attempt in
+// flight, which arrived at received.
+func (x *exchange) observeDate(h http.Header, received time.Time) {
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return
+	}
+	x.dates = append(x.dates, clockSample{date: d.UTC(), sent: x.started, received: received})
+}
 
 // at bounds the server's clock at local instant t (a monotonic reading) by
 // what s says: it lies in [lo, hi).
 func (s clockSample) at(t time.Time) (lo, hi time.Time) {
 	lo = s.date.Add(t.Sub(s.received))
-	lo = lo.Add(-drift(t.Sub(s.received)))
 	hi = s.date.Add(time.Second + t.Sub(s.sent))
-	return lo, hi.Add(drift(t.Sub(s.sent)))
+	return lo.Add(-drift(t.Sub(s.received))), hi.Add(drift(t.Sub(s.sent)))
 }
 
 // drift is the most the two clocks can drift apart over d.
@@ -129,9 +177,11 @@ func drift(d time.Duration) time.Duration {
 	return time.Duration(math.Abs(float64(d)) * maxDrift)
 }
 
-// bounds intersects what samples say of the server's clock at local
-// instant t. ok is false without samples.
-func bounds(samples []clockSample, t time.Time) (lo, hi time.Time, ok bool) {
+// serverTime intersects what samples say of the server's clock at local
+// instant t: it lay in [lo, hi). Replies on either side of a tick of the
+// Date second place it within about a round trip; one reply, within a
+// second and a round trip. ok is false without samples.
+func serverTime(samples []clockSample, t time.Time) (lo, hi time.Time, ok bool) {
 	for i, s := range samples {
 		l, h := s.at(t)
 		if i == 0 || l.After(lo) {
@@ -142,90 +192,6 @@ func bounds(samples []clockSample, t time.Time) (lo, hi time.Time, ok bool) {
 		}
 	}
 	return lo, hi, len(samples) > 0
-}
-
-// observe records the Date header of a reply to the attempt sent at sent
-// that arrived at received.
-func (sc *serverClock) observe(h http.Header, sent, received time.Time) clockSample {
-	d, err := http.ParseTime(h.Get("Date"))
-	if err != nil {
-		return clockSample{}
-	}
-	if sent.IsZero() || sent.After(received) {
-		sent = received.Add(-time.Minute) // unknown: a loose bound
-	}
-	s := clockSample{date: d.UTC(), sent: sent, received: received}
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	sc.samples = append(sc.samples, s)
-	if len(sc.samples) > maxClockSamples {
-		sc.samples = slices.Delete(sc.samples, 0, len(sc.samples)-maxClockSamples)
-	}
-	if lo, hi, _ := bounds(sc.samples, received); !lo.Before(hi) {
-		// The samples disagree: the server's clock was stepped (or a
-		// Date header was stale). Start again from this reply.
-		sc.samples = []clockSample{s}
-	}
-	return s
-}
-
-// serverTime bounds the server's clock (the one behind the Date header) at
-// local instant t: it lay in [lo, hi). ok is false when no reply carried a
-// Date header.
-func (sc *serverClock) serverTime(t time.Time) (lo, hi time.Time, ok bool) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	return bounds(sc.samples, t)
-}
-
-// calibrate learns the zone of CreateDate from a successful Add: the
-// contact was created just before the reply's Date, so their difference,
-// rounded to a quarter of an hour, is the zone offset.
-func (sc *serverClock) calibrate(createDate string, s clockSample) {
-	if !s.ok() {
-		return
-	}
-	local, err := time.ParseInLocation(createDateLayout, createDate, time.UTC)
-	if err != nil {
-		return
-	}
-	off := local.Sub(s.date).Round(15 * time.Minute)
-	if off < -12*time.Hour || off > 14*time.Hour {
-		return
-	}
-	sc.mu.Lock()
-	sc.zone, sc.zoneKnown = off, true
-	sc.mu.Unlock()
-}
-
-func (sc *serverClock) dateZone() (time.Duration, bool) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.zoneKnown {
-		return sc.zone, true
-	}
-	return assumedDateZone, false
-}
-
-func (sc *serverClock) remember(id string) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.created == nil {
-		sc.created = map[string]struct{}{}
-	}
-	sc.created[id] = struct{}{}
-}
-
-// Created reports whether an AddMessageContact of this client created
-// contact id (a provider instance uses one client for a whole plan or
-// apply).
-func (c *Client) Created(id string) bool { return c.clock.handedOut(id) }
-
-func (sc *serverClock) handedOut(id string) bool {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	_, ok := sc.created[id]
-	return ok
 }
 
 // verdict is the outcome of judgeHolder.
@@ -244,11 +210,10 @@ const (
 
 // holderEvidence is what judgeHolder weighs besides the contact itself.
 type holderEvidence struct {
-	// since and sinceHi bound the server's clock (the one behind the Date
-	// header) when the first attempt that may have committed was sent: it
-	// lay in [since, sinceHi). until is an upper bound of that clock when
-	// the holder was listed. All are zero when no reply carried a Date
-	// header.
+	// since bounds from below the server's clock (the one behind the Date
+	// header) when the first attempt that may have committed was sent;
+	// sinceHi from above. until is an upper bound of that clock when the
+	// holder was read. All are zero when no reply carried a Date header.
 	since, sinceHi, until time.Time
 	// zone is the offset of CreateDate from UTC; zoneKnown says whether it
 	// was observed or assumed.
@@ -275,14 +240,6 @@ func createdSecond(mc MessageContact, zone time.Duration) (time.Time, error) {
 	return local.Add(-zone), err
 }
 
-// settled reports whether no sharper reading of the server's clock could
-// change a verdict of "ours" on a holder created in the second starting at
-// created: even at the latest possible server time of the first attempt,
-// the holder's second ends no earlier than clockTolerance before it.
-func (ev holderEvidence) settled(created time.Time) bool {
-	return !ev.sinceHi.IsZero() && !created.Add(time.Second+clockTolerance).Before(ev.sinceHi)
-}
-
 // judgeHolder decides whether mc, the contact holding in.Name, is the one
 // an ambiguous Add created. The rule (DESIGN.md, "ambiguous creates"):
 //
@@ -292,30 +249,25 @@ func (ev holderEvidence) settled(created time.Time) bool {
 //     client has not returned it from another Add;
 //  3. its CreateDate, read in the zone of the API's dates, is a second that
 //     ends after the earliest server time at which the first attempt that
-//     may have committed can have reached the server, less clockTolerance
+//     may have committed can have been sent, less clockTolerance
 //     (CreateDate's clock may lag the Date header's), and that does not
-//     start after the server's clock when it was listed.
+//     start after the server's clock when it was read.
 //
 // The server can only have created our contact after it received our
-// attempt, so 3 never refuses our own contact; the sharper the lower
-// bound ev.since, the fewer identical contacts created just before it
-// pass. A holder failing 1, 2, or created well before the window, is
-// foreign: our Add cannot have committed, because the name was already
-// taken. A holder that passes 1 and 2 but whose time cannot be placed in
-// the window (no Date header, an unreadable CreateDate, a creation time
-// after the look-up, within nearMiss before the window, or further before
-// it while the zone is only assumed and the gap could be a zone error) is
-// undecided. While the zone is assumed, CreateDate is read both as China
-// time and as UTC, and the reading most in the holder's favour counts.
-func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string) {
-	v, reason, _ := judgeHolderAt(in, mc, ev)
-	return v, reason
-}
-
-// judgeHolderAt is judgeHolder that also returns, for a verdict of "ours",
-// the start of the holder's creation second in the reading that placed it
-// in the window.
-func judgeHolderAt(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string, time.Time) {
+// attempt, so 3 never refuses our own contact; how many identical contacts
+// created just before it pass depends on how well ev.since is known. A
+// holder failing 1, 2, or created well before the window, is foreign: our
+// Add cannot have committed, because the name was already taken. A holder
+// that passes 1 and 2 but whose time cannot be placed in the window (no
+// Date header, an unreadable CreateDate, a creation time after the read,
+// within nearMiss before the window, or further before it while the zone
+// is only assumed and the gap could be a zone error) is undecided. While
+// the zone is assumed, CreateDate is read both as China time and as UTC,
+// and the reading most in the holder's favour counts.
+//
+// For a verdict of "ours" it also returns the start of the holder's
+// creation second in the reading that placed it in the window.
+func judgeHolder(in AddMessageContactInput, mc MessageContact, ev holderEvidence) (verdict, string, time.Time) {
 	if diff := attributeDifferences(in, mc); len(diff) > 0 {
 		return verdictForeign, "its " + strings.Join(diff, ", ") + " differ from the configuration", time.Time{}
 	}
@@ -328,8 +280,8 @@ func judgeHolderAt(in AddMessageContactInput, mc MessageContact, ev holderEviden
 	if ev.since.IsZero() || ev.until.IsZero() {
 		return verdictUndecided, "the server's replies carry no Date header, so its creation time cannot be compared with this create's attempts", time.Time{}
 	}
-	// A reading that puts the holder after the look-up is refuted (that
-	// zone is not the API's) unless every reading does.
+	// A reading that puts the holder after the read is refuted (that zone
+	// is not the API's) unless every reading does.
 	var best verdict
 	var bestReason, future string
 	for _, zone := range ev.zones() {
@@ -339,7 +291,7 @@ func judgeHolderAt(in AddMessageContactInput, mc MessageContact, ev holderEviden
 		}
 		if created.Add(-clockTolerance).After(ev.until) {
 			if future == "" {
-				future = fmt.Sprintf("its CreateDate %s (%s) is later than the server's clock when it was listed "+
+				future = fmt.Sprintf("its CreateDate %s (%s) is later than the server's clock when it was read "+
 					"(%s UTC), so the API's dates and its clock disagree", mc.CreateDate, zoneName(zone, ev.zoneKnown), ev.until.Format(createDateLayout))
 			}
 			continue
@@ -358,6 +310,14 @@ func judgeHolderAt(in AddMessageContactInput, mc MessageContact, ev holderEviden
 	return best, bestReason, time.Time{}
 }
 
+// beyondDoubt reports whether no sharper reading of the server's clock
+// could refuse a holder created in the second starting at created: even at
+// the latest possible server time of the first attempt, the holder's second
+// ends no earlier than clockTolerance before it.
+func (ev holderEvidence) beyondDoubt(created time.Time) bool {
+	return !ev.sinceHi.IsZero() && !created.Add(time.Second+clockTolerance).Before(ev.sinceHi)
+}
+
 // zoneName names zone for an error message, saying whether it was observed.
 func zoneName(zone time.Duration, known bool) string {
 	if known {
@@ -368,7 +328,7 @@ func zoneName(zone time.Duration, known bool) string {
 
 // judgeCreated is rule 3 of judgeHolder for a holder created in the
 // second that starts at created, CreateDate read in zone, and no later
-// than the look-up.
+// than the read.
 func judgeCreated(mc MessageContact, ev holderEvidence, zone time.Duration, created time.Time) (verdict, string) {
 	earliest := ev.since.Add(-clockTolerance) // of our contact's creation, on CreateDate's clock
 	end := created.Add(time.Second)
@@ -376,7 +336,11 @@ func judgeCreated(mc MessageContact, ev holderEvidence, zone time.Duration, crea
 		return verdictOurs, ""
 	}
 	reason := fmt.Sprintf("it was created at %s (%s), before this create's first attempt that could have created it "+
-		"reached the server (server time %s UTC%s)", mc.CreateDate, zoneName(zone, ev.zoneKnown), ev.since.Format(createDateLayout+".000"), precision(ev))
+		"was sent (server time %s UTC", mc.CreateDate, zoneName(zone, ev.zoneKnown), ev.since.Format(createDateLayout+".000"))
+	if !ev.sinceHi.IsZero() {
+		reason += ", known to within " + ev.sinceHi.Sub(ev.since).Round(time.Millisecond).String()
+	}
+	reason += ")"
 	switch {
 	case !ev.zoneKnown && zoneShiftFits(created, earliest, ev.until):
 		return verdictUndecided, reason + "; the API's dates carry no time zone and none has been observed yet, so a zone " +
@@ -386,14 +350,6 @@ func judgeCreated(mc MessageContact, ev holderEvidence, zone time.Duration, crea
 			"provider does not call it someone else's either", earliest.Sub(end).Round(time.Millisecond))
 	}
 	return verdictForeign, reason
-}
-
-// precision words how well ev.since is known.
-func precision(ev holderEvidence) string {
-	if ev.sinceHi.IsZero() {
-		return ""
-	}
-	return ", known to within " + ev.sinceHi.Sub(ev.since).Round(time.Millisecond).String()
 }
 
 // zoneShiftFits reports whether reading CreateDate in another real time zone
@@ -444,17 +400,18 @@ func formatOffset(d time.Duration) string {
 	return fmt.Sprintf("%s%d:%02d", sign, h, m)
 }
 
-// resolveAmbiguousAdd looks for the contact an ambiguous Add may have
-// created. nameTaken reports that a later attempt was refused with
-// InvalidParameter.Name.AlreadyUsed, so some contact holds the name even if
-// the API does not list it yet. It returns the adopted contact, or the error
-// to report.
-func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactInput, out outcome, addErr error, nameTaken bool) (*AddMessageContactOutput, error) {
+// resolveAmbiguousAdd looks for the contact an ambiguous Add (its exchange
+// add) may have created. nameTaken reports that a later attempt was refused
+// with InvalidParameter.Name.AlreadyUsed, so some contact holds the name
+// even if the API does not list it yet. It returns the adopted contact, or
+// the error to report.
+func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactInput, add *exchange, addErr error, nameTaken bool) (*AddMessageContactOutput, error) {
 	if ctx.Err() != nil {
 		// The create timed out or was interrupted while an attempt was in
-		// flight: look once more, briefly, so the contact is not orphaned.
+		// flight: look once more, within the grace, so the contact is not
+		// orphaned.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), recoveryGrace)
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), InterruptGrace)
 		defer cancel()
 	}
 	var (
@@ -462,11 +419,17 @@ func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactIn
 		failed error
 	)
 	err := c.poll(ctx, func() (bool, error) {
-		mc, err := c.FindContactByName(ctx, in.Name)
+		listed, err := c.FindContactByName(ctx, in.Name)
+		if err == nil && listed != nil {
+			// Read the holder fresh, timing the server's clock by the
+			// reply: the one call of this rule beyond the look-up.
+			listed, err = c.readHolder(ctx, listed.ContactID, add)
+		}
 		if err != nil {
 			return true, &AmbiguousCreateError{Name: in.Name, Err: addErr,
 				Reason: fmt.Sprintf("looking it up by name failed: %v", err)}
 		}
+		mc := listed
 		if mc == nil {
 			if !nameTaken {
 				failed = fmt.Errorf("%w (an attempt may have reached the server, but no contact named %q is listed, so "+
@@ -479,9 +442,9 @@ func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactIn
 			// delay). Wait for it as long as the caller allows.
 			return false, nil
 		}
-		switch v, reason := c.judge(ctx, in, mc, out); v {
+		switch v, reason := c.judge(ctx, in, mc, add); v {
 		case verdictOurs:
-			c.clock.remember(mc.ContactID)
+			c.adoptions.handOut(mc.ContactID)
 			result = &AddMessageContactOutput{ContactID: mc.ContactID, CreateDate: mc.CreateDate, Recovered: true, Contact: mc}
 		case verdictForeign:
 			failed = fmt.Errorf("%w (the name is held by contact %s, which is not this create's: %s)", addErr, Printable(mc.ContactID, 64), reason)
@@ -502,82 +465,96 @@ func (c *Client) resolveAmbiguousAdd(ctx context.Context, in AddMessageContactIn
 	return result, nil
 }
 
-// evidence assembles holderEvidence for a holder listed just now.
-func (c *Client) evidence(out outcome, id string) holderEvidence {
-	ev := holderEvidence{handedOut: c.clock.handedOut(id)}
-	ev.zone, ev.zoneKnown = c.clock.dateZone()
-	if out.uncertainSince.IsZero() {
-		return ev
+// readHolder reads the holder of an ambiguous Add's name with
+// GetMessageContact, adding its reply's Date header to the Add's.
+func (c *Client) readHolder(ctx context.Context, id string, add *exchange) (*MessageContact, error) {
+	x := &exchange{action: actionGet, timed: true}
+	r, err := send[getReply](ctx, c, x, url.Values{"ContactId": {id}})
+	add.dates = append(add.dates, x.dates...)
+	if err != nil {
+		return nil, err
 	}
-	since, sinceHi, ok := c.clock.serverTime(out.uncertainSince)
-	if !ok {
-		return ev
+	if r.Contact == nil || r.Contact.ContactID == "" {
+		return nil, fmt.Errorf("%s: reply has no Contact (RequestId %q)", actionGet, r.RequestID)
 	}
-	_, until, _ := c.clock.serverTime(time.Now())
-	ev.since, ev.sinceHi, ev.until = since, sinceHi, until
+	return r.Contact, nil
+}
+
+// evidence assembles what judgeHolder weighs for holder id, from what the
+// client's Adds showed and the Date headers of the ambiguous Add's replies
+// and reads.
+func (c *Client) evidence(add *exchange, id string) holderEvidence {
+	ev := c.adoptions.evidence(id)
+	if lo, hi, ok := serverTime(add.dates, add.uncertainSince); ok {
+		_, until, _ := serverTime(add.dates, time.Now())
+		ev.since, ev.sinceHi, ev.until = lo, hi, until
+	}
 	return ev
 }
 
+// maxProbes bounds the reads judge times to place the server's clock when
+// the verdict on a holder depends on it (each waits up to a second).
+const maxProbes = 4
+
 // judge decides on mc, the holder of in.Name. When mc would be adopted but
 // a sharper reading of the server's clock could still refuse it, judge
-// first probes the clock (see probe) and judges again, at most maxProbes
-// times; mc is updated with what the probes read. If the probes leave the
-// verdict unsettled, mc is adopted only if they bracketed the moment that
-// decides it to within the lead of the early probes (the measurement's
-// limit, about a round trip); otherwise it is undecided.
-//
-// The probes run even if ctx ends meanwhile (an interrupt), for at most
-// probeBudget, so that an interrupt does not turn our own contact into an
-// ambiguous one.
-func (c *Client) judge(ctx context.Context, in AddMessageContactInput, mc *MessageContact, out outcome) (verdict, string) {
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeBudget)
-	defer cancel()
+// reads it again at the one instant that decides it (probeTime), at most
+// maxProbes times; mc is updated with what the reads return. If they leave
+// the verdict in doubt, mc is adopted only if they bracketed the moment
+// that decides it to within the lead of the early reads (the measurement's
+// limit, about a round trip); otherwise it is undecided. The reads run
+// under ctx: after an interrupt, within InterruptGrace.
+func (c *Client) judge(ctx context.Context, in AddMessageContactInput, mc *MessageContact, add *exchange) (verdict, string) {
 	var rtt, lead time.Duration
 	for n := 0; ; n++ {
-		ev := c.evidence(out, mc.ContactID)
-		v, reason, created := judgeHolderAt(in, *mc, ev)
+		ev := c.evidence(add, mc.ContactID)
+		v, reason, created := judgeHolder(in, *mc, ev)
 		switch {
-		case v != verdictOurs || ev.settled(created):
+		case v != verdictOurs || ev.beyondDoubt(created):
 			return v, reason
-		case n == maxProbes || pctx.Err() != nil:
-			if lead > 0 && ev.settled(created.Add(lead)) {
+		case n == maxProbes || ctx.Err() != nil:
+			if lead > 0 && ev.beyondDoubt(created.Add(lead)) {
 				return v, reason
 			}
 			return verdictUndecided, fmt.Sprintf("it was created at %s, and the server's clock could not be read precisely "+
 				"enough (it is known to within %s at this create's first attempt) to tell whether that was before the "+
 				"attempt could have reached the server", mc.CreateDate, ev.sinceHi.Sub(ev.since).Round(time.Millisecond))
 		}
-		// The first probe is sent a little late, to settle a verdict of
+		// The first read is sent a little late, to settle a verdict of
 		// "ours"; it can fail to only by showing the next second, as it
 		// does for a holder older than the window, so the later ones are
 		// sent early by twice the best round trip seen, then four and
 		// eight times (a loaded server answers late): a reply showing the
 		// next second and arriving in time proves the holder older, and
 		// one showing the previous second brackets the moment.
-		margin := time.Millisecond + drift(time.Since(out.uncertainSince)+probeBudget)
+		margin := time.Millisecond + drift(time.Since(add.uncertainSince)+maxProbes*time.Second)
 		next := -margin
 		if n > 0 {
 			next = 2*rtt<<(n-1) + margin
 			lead = max(lead, next)
 		}
-		d, got, err := c.probe(pctx, mc.ContactID, probeTime(out.uncertainSince, next, time.Now()))
+		if err := c.sleep(ctx, time.Until(probeTime(add.uncertainSince, next, time.Now()))); err != nil {
+			continue // out of time: judged as it stands above
+		}
+		start := time.Now()
+		got, err := c.readHolder(ctx, mc.ContactID, add)
 		if err == nil {
 			*mc = *got
 		}
-		if d > 0 && (rtt == 0 || d < rtt) {
+		if d := time.Since(start); rtt == 0 || d < rtt {
 			rtt = d
 		}
 	}
 }
 
-// probeTime is the first local instant after now at which a probe best
+// probeTime is the first local instant after now at which a read best
 // tests whether the server's clock was, at local instant since, at least
 // clockTolerance past the end of the holder's creation second: the
 // instants since + k s − clockTolerance (k whole; CreateDate and Date have
 // whole seconds), at which the Date header's second ticks over exactly if
 // the server's clock was just that. A reply still showing the previous
 // second bounds it above; one showing the next second and arriving before
-// that instant bounds it below. lead moves the probe earlier (a negative
+// that instant bounds it below. lead moves the read earlier (a negative
 // lead later).
 func probeTime(since time.Time, lead time.Duration, now time.Time) time.Time {
 	at := since.Add(-clockTolerance - lead)
@@ -585,17 +562,4 @@ func probeTime(since time.Time, lead time.Duration, now time.Time) time.Time {
 		at = at.Add(wait.Truncate(time.Second) + time.Second)
 	}
 	return at
-}
-
-// probe reads contact id at local instant at (a monotonic reading) so
-// that its reply's Date header narrows the client's reading of the
-// server's clock, and returns the round trip and what it read. A failed
-// read still times the clock if a reply arrived.
-func (c *Client) probe(ctx context.Context, id string, at time.Time) (time.Duration, *MessageContact, error) {
-	if err := c.sleep(ctx, time.Until(at)); err != nil {
-		return 0, nil, err
-	}
-	start := time.Now()
-	mc, err := c.GetMessageContact(ctx, id)
-	return time.Since(start), mc, err
 }

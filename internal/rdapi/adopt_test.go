@@ -62,7 +62,7 @@ func TestJudgeHolder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := judgeHolder(in, tt.mc, tt.ev)
+			got, reason, _ := judgeHolder(in, tt.mc, tt.ev)
 			if got != tt.want || !strings.Contains(reason, tt.reason) {
 				t.Errorf("judgeHolder = %v, %q; want %v containing %q", got, reason, tt.want, tt.reason)
 			}
@@ -70,10 +70,10 @@ func TestJudgeHolder(t *testing.T) {
 	}
 }
 
-func TestServerClock_calibrate(t *testing.T) {
-	var sc serverClock
-	if z, known := sc.dateZone(); known || z != assumedDateZone {
-		t.Fatalf("zone = %v, %v before any reply", z, known)
+func TestAdoptions_learnZone(t *testing.T) {
+	var a adoptions
+	if ev := a.evidence("c-1"); ev.zoneKnown || ev.zone != assumedDateZone || ev.handedOut {
+		t.Fatalf("evidence = %+v before any Add", ev)
 	}
 	date := time.Date(2026, 12, 2, 3, 0, 7, 0, time.UTC)
 	for _, tt := range []struct {
@@ -85,10 +85,14 @@ func TestServerClock_calibrate(t *testing.T) {
 		{"2026-12-01 22:00:05", -5 * time.Hour},
 		{"2026-12-02 08:45:07", 5*time.Hour + 45*time.Minute},
 	} {
-		sc.calibrate(tt.createDate, clockSample{date: date, received: time.Now()})
-		if z, known := sc.dateZone(); !known || z != tt.want {
-			t.Errorf("calibrate(%s) = %v, %v; want %v", tt.createDate, z, known, tt.want)
+		a.learnZone(tt.createDate, []clockSample{{date: date}})
+		if ev := a.evidence("c-1"); !ev.zoneKnown || ev.zone != tt.want {
+			t.Errorf("learnZone(%s): zone %v, %v; want %v", tt.createDate, ev.zone, ev.zoneKnown, tt.want)
 		}
+	}
+	a.handOut("c-1")
+	if ev := a.evidence("c-1"); !ev.handedOut {
+		t.Error("a contact handed out is not remembered")
 	}
 }
 
@@ -125,8 +129,9 @@ func TestAdd_noDateHeaderIsUndecided(t *testing.T) {
 			apiFail(w, 400, CodeNameAlreadyUsed)
 		default:
 			m := contactJSON("c-tom", "tom")
-			m["CreateDate"] = time.Now().In(time.FixedZone("", 8*3600)).Format(createDateLayout)
-			writeJSON(w, 200, map[string]any{"RequestId": "L", "TotalCount": 1, "PageNumber": 1, "PageSize": 50, "Contacts": []any{m}})
+			m["CreateDate"] = "2026-12-02 11:00:10"
+			writeJSON(w, 200, map[string]any{"RequestId": "L", "TotalCount": 1, "PageNumber": 1, "PageSize": 50,
+				"Contacts": []any{m}, "Contact": m})
 		}
 	})
 	_, err := c.AddMessageContact(context.Background(), in)
@@ -136,43 +141,43 @@ func TestAdd_noDateHeaderIsUndecided(t *testing.T) {
 	}
 }
 
-// TestServerClock_bounds: each reply bounds the server's clock by its Date
-// second and the local times its attempt left and its reply arrived;
-// replies on either side of a tick of the Date second narrow it to about a
-// round trip.
-func TestServerClock_bounds(t *testing.T) {
-	var sc serverClock
+// TestServerTime: each reply bounds the server's clock by its Date second
+// and the local times its attempt left and its reply arrived; replies on
+// either side of a tick of the Date second narrow it to about a round trip.
+func TestServerTime(t *testing.T) {
 	t0 := time.Now()
 	d := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
-	date := func(d time.Time) http.Header { return http.Header{"Date": {d.Format(http.TimeFormat)}} }
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	var samples []clockSample
+	reply := func(date time.Time, sent, received time.Duration) {
+		x := &exchange{started: t0.Add(sent)}
+		x.observeDate(http.Header{"Date": {date.Format(http.TimeFormat)}}, t0.Add(received))
+		samples = append(samples, x.dates...)
+	}
 	check := func(step string, at time.Time, wantLo, wantHi time.Time) {
 		t.Helper()
-		lo, hi, ok := sc.serverTime(at)
+		lo, hi, ok := serverTime(samples, at)
 		if !ok || lo.Sub(wantLo).Abs() > ms(1) || hi.Sub(wantHi).Abs() > ms(1) {
 			t.Errorf("%s: server time in [%s, %s), want [%s, %s)", step, lo.Format(time.StampMilli), hi.Format(time.StampMilli),
 				wantLo.Format(time.StampMilli), wantHi.Format(time.StampMilli))
 		}
 	}
-	if _, _, ok := sc.serverTime(t0); ok {
+	if _, _, ok := serverTime(samples, t0); ok {
 		t.Fatal("bounds without any reply")
 	}
-	sc.observe(date(d), t0, t0.Add(ms(10)))
+	reply(d, 0, ms(10))
 	check("one reply", t0, d.Add(-ms(10)), d.Add(time.Second))
-	sc.observe(date(d.Add(time.Second)), t0.Add(ms(500)), t0.Add(ms(510)))
+	reply(d.Add(time.Second), ms(500), ms(510))
 	check("after the tick", t0, d.Add(ms(490)), d.Add(time.Second))
-	sc.observe(date(d), t0.Add(ms(480)), t0.Add(ms(490)))
+	reply(d, ms(480), ms(490))
 	check("before the tick", t0, d.Add(ms(490)), d.Add(ms(520)))
 	check("an hour later, drift", t0.Add(time.Hour), d.Add(time.Hour+ms(490-360)), d.Add(time.Hour+ms(520+360)))
-
-	// A reply that contradicts the others (the server's clock was set back)
-	// replaces them.
-	sc.observe(date(d.Add(-time.Hour)), t0.Add(ms(600)), t0.Add(ms(610)))
-	check("stepped", t0.Add(ms(600)), d.Add(-time.Hour-ms(10)), d.Add(-time.Hour+time.Second))
-	sc.observe(http.Header{}, t0, t0)
-	check("no Date header", t0.Add(ms(600)), d.Add(-time.Hour-ms(10)), d.Add(-time.Hour+time.Second))
+	x := &exchange{started: t0}
+	x.observeDate(http.Header{}, t0)
+	if len(x.dates) != 0 {
+		t.Error("a reply without a Date header was sampled")
+	}
 }
-
 func TestProbeTime(t *testing.T) {
 	since := time.Now()
 	for _, tt := range []struct {

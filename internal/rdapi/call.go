@@ -20,31 +20,20 @@ import (
 // about 50 KiB.
 const maxReplyBody = 8 << 20
 
-// outcome is what one call reports besides its decoded reply.
-type outcome struct {
-	// ambiguous: an attempt failed after the request may have reached the
-	// server, so a mutation may have been committed before the final reply.
-	ambiguous bool
-	// uncertainSince is the local start of the first such attempt.
-	uncertainSince time.Time
-	attempts       int
-	// clock is the Date header of the last reply.
-	clock clockSample
-}
-
 // call sends action with params (all in the query, as the official SDK
 // does), retrying as retryableReply and retryableTransport allow, and
 // decodes a 2xx JSON reply into T. It is the one path every operation uses.
-func call[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
+func call[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, error) {
 	return send[T](ctx, c, &exchange{action: action}, params)
 }
 
-// send is call with the exchange made by the caller.
-func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values) (*T, outcome, error) {
+// send is call with the exchange made by the caller, who reads what the
+// attempts showed from it afterwards (write, AddMessageContact).
+func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values) (*T, error) {
 	action := x.action
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, exchangeKey{}, x), http.MethodPost, c.endpoint.String()+"?"+canonicalQuery(params), nil)
 	if err != nil {
-		return nil, outcome{}, fmt.Errorf("%s: building request: %w", action, err)
+		return nil, fmt.Errorf("%s: building request: %w", action, err)
 	}
 	req.Header.Set(headerAction, action)
 	req.Header.Set(headerVersion, APIVersion)
@@ -52,7 +41,6 @@ func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values)
 	req.Header.Set("User-Agent", c.userAgent)
 
 	resp, err := c.retry.Do(req)
-	out := outcome{ambiguous: x.ambiguous, uncertainSince: x.uncertainSince, attempts: x.attempt, clock: x.clock}
 	if resp != nil {
 		defer func() {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxReplyBody))
@@ -61,33 +49,38 @@ func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values)
 	}
 	if err != nil {
 		if se, ok := errors.AsType[*signError](err); ok && c.credentialSource != "" {
-			return nil, out, fmt.Errorf("%s: getting credentials from %s failed: %w", action, c.credentialSource, se.err)
+			return nil, fmt.Errorf("%s: getting credentials from %s failed: %w", action, c.credentialSource, se.err)
 		}
 		if isConnRefused(err) && !x.ambiguous {
-			return nil, out, c.refusedError(action, x.attempt, err)
+			return nil, c.refusedError(action, x.attempt, err)
 		}
-		return nil, out, x.wrapFailure(c.explainTimeout(ctx, err, x.started))
+		if isUnresolvable(err) && !x.ambiguous {
+			return nil, c.unresolvableError(action, err)
+		}
+		return nil, x.wrapFailure(c.explainTimeout(ctx, err, x.started))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		apiErr := decodeError(action, resp)
+		apiErr := x.reply // checkRetry parsed it
+		if apiErr == nil {
+			apiErr = decodeError(action, resp)
+		}
 		apiErr.Hint = cmp.Or(credentialHint(apiErr.Code, c.credentialSource), denialHint(apiErr))
-		return nil, out, x.giveUp(apiErr)
+		return nil, x.giveUp(apiErr)
 	}
 
 	body, truncated, err := readBounded(resp.Body, maxReplyBody)
-	requestID := successRequestID(resp.Header, body)
 	switch {
 	case err != nil:
-		return nil, out, fmt.Errorf("%s: reading reply (HTTP %d, RequestId %q): %w", action, resp.StatusCode, requestID, c.explainTimeout(ctx, err, x.started))
+		return nil, fmt.Errorf("%s: reading reply (HTTP %d, RequestId %q): %w", action, resp.StatusCode, x.requestID, c.explainTimeout(ctx, err, x.started))
 	case truncated:
-		return nil, out, fmt.Errorf("%s: reply exceeds %d bytes (HTTP %d, RequestId %q)", action, maxReplyBody, resp.StatusCode, requestID)
+		return nil, fmt.Errorf("%s: reply exceeds %d bytes (HTTP %d, RequestId %q)", action, maxReplyBody, resp.StatusCode, x.requestID)
 	}
 	v := new(T)
 	if err := json.Unmarshal(body, v); err != nil {
-		return nil, out, fmt.Errorf("%s: decoding reply (HTTP %d, RequestId %q): %w; body: %s",
-			action, resp.StatusCode, requestID, err, snippet(body, 200))
+		return nil, fmt.Errorf("%s: decoding reply (HTTP %d, RequestId %q): %w; body: %s",
+			action, resp.StatusCode, x.requestID, err, snippet(body, 200))
 	}
-	return v, out, nil
+	return v, nil
 }
 
 // wrapFailure explains a call that ended without a reply to decode: a

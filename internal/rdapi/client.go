@@ -181,9 +181,9 @@ type Client struct {
 
 	afterAttempt func(*exchange, LogEvent)
 
-	// clock is what the replies showed of the server's clock, for deciding
-	// ambiguous creates (adopt.go).
-	clock serverClock
+	// adoptions is what the Adds showed, for deciding ambiguous creates
+	// (adopt.go).
+	adoptions adoptions
 
 	credentialSource string
 	loopback         bool

@@ -613,32 +613,42 @@ func TestWriteSemaphore(t *testing.T) {
 // certainly not applied; one cancelled while the server holds its request
 // may have been.
 func TestIsNotApplied(t *testing.T) {
-	arrived := make(chan struct{}, 4)
-	c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		<-r.Context().Done() // the server holds every request
+	t.Run("in flight", func(t *testing.T) {
+		arrived := make(chan struct{}, 4)
+		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			<-r.Context().Done() // the server holds every request
+		})
+		name := "x"
+		ctx, cancel := context.WithCancel(context.Background())
+		inFlight := make(chan error, 1)
+		go func() {
+			inFlight <- c.UpdateMessageContact(ctx, UpdateMessageContactInput{ContactID: "c-1", Name: &name})
+		}()
+		<-arrived
+		cancel()
+		if err := <-inFlight; !errors.Is(err, context.Canceled) || IsNotApplied(err) {
+			t.Errorf("update cancelled in flight: err = %v, IsNotApplied = %v; want context.Canceled, possibly applied", err, IsNotApplied(err))
+		}
 	})
-	name := "x"
-	ctx, cancel := context.WithCancel(context.Background())
-	inFlight := make(chan error, 1)
-	go func() {
-		inFlight <- c.UpdateMessageContact(ctx, UpdateMessageContactInput{ContactID: "c-1", Name: &name})
-	}()
-	<-arrived
-	queued := make(chan error, 1)
-	go func() {
-		_, err := c.DeleteMessageContact(ctx, DeleteMessageContactInput{ContactID: "c-2"})
-		queued <- err
-	}()
-	time.Sleep(20 * time.Millisecond) // let the delete queue up behind the update
-	cancel()
-
-	if err := <-inFlight; !errors.Is(err, context.Canceled) || IsNotApplied(err) {
-		t.Errorf("update cancelled in flight: err = %v, IsNotApplied = %v; want context.Canceled, possibly applied", err, IsNotApplied(err))
-	}
-	if err := <-queued; !errors.Is(err, context.Canceled) || !IsNotApplied(err) {
-		t.Errorf("delete cancelled before it was sent: err = %v, IsNotApplied = %v; want context.Canceled, not applied", err, IsNotApplied(err))
-	}
+	t.Run("queued for the write slot", func(t *testing.T) {
+		c := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+			t.Errorf("%s reached the server", r.Header.Get("x-acs-action"))
+		}, func(o *Options) { o.RateLimit = -1 }) // no pace: the slot is the one wait
+		c.writes <- struct{}{} // another write holds the slot throughout
+		ctx, cancel := context.WithCancel(context.Background())
+		queued := make(chan error, 1)
+		go func() {
+			_, err := c.DeleteMessageContact(ctx, DeleteMessageContactInput{ContactID: "c-2"})
+			queued <- err
+		}()
+		cancel() // the delete cannot end but by waiting for the slot, early or late
+		if err := <-queued; !errors.Is(err, context.Canceled) || !IsNotApplied(err) ||
+			!strings.Contains(err.Error(), "waiting for another write") {
+			t.Errorf("delete cancelled before it was sent: err = %v, IsNotApplied = %v; want context.Canceled while "+
+				"waiting for the slot, not applied", err, IsNotApplied(err))
+		}
+	})
 	if IsNotApplied(nil) || IsNotApplied(context.Canceled) {
 		t.Error("IsNotApplied holds for an error that is not a write's")
 	}
@@ -647,9 +657,13 @@ func TestIsNotApplied(t *testing.T) {
 func TestAdd_recoversAfterLostReply(t *testing.T) {
 	in := AddMessageContactInput{Name: "tom", EmailAddress: "tom@example.com", PhoneNumber: "86-13900001234", Title: "CEO",
 		MessageTypes: []string{"AccountExpenses"}}
+	// Every reply's Date is this second, and the contact listed was created
+	// in it (CreateDate in UTC+8): the verdict does not depend on when the
+	// test runs or how long its calls take.
+	serverNow := time.Date(2026, 12, 2, 3, 0, 10, 0, time.UTC)
 	listed := func(mutate func(m map[string]any)) map[string]any {
 		m := contactJSON("c-tom", "tom")
-		m["CreateDate"] = time.Now().In(time.FixedZone("", 8*3600)).Format(createDateLayout)
+		m["CreateDate"] = serverNow.In(time.FixedZone("", 8*3600)).Format(createDateLayout)
 		if mutate != nil {
 			mutate(m)
 		}
@@ -666,13 +680,13 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 			name:      "same contact adopted",
 			listed:    listed(nil),
 			wantID:    "c-tom",
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			name:      "different contact holds the name",
 			listed:    listed(func(m map[string]any) { m["EmailAddress"] = "someone-else@example.com" }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			// The takeover of issue 8: the same attributes, but created by
@@ -680,19 +694,19 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 			name:      "identical contact created before the first attempt is not adopted",
 			listed:    listed(func(m map[string]any) { m["CreateDate"] = "2024-01-02 03:04:05" }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			name:      "identical contact with bindings is not adopted",
 			listed:    listed(func(m map[string]any) { m["Members"] = []string{"fd-abc"} }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 		{
 			name:      "message types compared as a set",
 			listed:    listed(func(m map[string]any) { m["MessageTypes"] = []string{"AccountExpenses", "FaultMessage"} }),
 			wantErr:   CodeNameAlreadyUsed,
-			wantCalls: []string{actionAdd, actionAdd, actionList},
+			wantCalls: []string{actionAdd, actionAdd, actionList, actionGet},
 		},
 	}
 	for _, tt := range tests {
@@ -705,6 +719,7 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 				calls = append(calls, action)
 				n := len(calls)
 				mu.Unlock()
+				w.Header().Set("Date", serverNow.Format(http.TimeFormat))
 				switch {
 				case action == actionAdd && n == 1:
 					hijackClose(t, w)
@@ -713,6 +728,8 @@ func TestAdd_recoversAfterLostReply(t *testing.T) {
 				case action == actionList:
 					writeJSON(w, 200, map[string]any{"RequestId": "L", "TotalCount": 2, "PageNumber": 1, "PageSize": 50,
 						"Contacts": []any{contactJSON("c-x", "alice"), tt.listed}})
+				case action == actionGet:
+					writeJSON(w, 200, map[string]any{"RequestId": "G", "Contact": tt.listed})
 				}
 			})
 			out, err := c.AddMessageContact(context.Background(), in)

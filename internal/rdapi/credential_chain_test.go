@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/credentials-go/credentials/providers"
+
+	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/credenvtest"
 )
 
 func TestResolveCredentials(t *testing.T) {
@@ -151,7 +153,7 @@ func TestResolveCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// credentials-go's builders read the process environment too.
-			clearCredentialEnv(t)
+			credenvtest.Clear(t)
 			for k, v := range tt.vars {
 				t.Setenv(k, v)
 			}
@@ -187,7 +189,7 @@ func TestResolveCredentials(t *testing.T) {
 
 func TestNoCredentialsDetailListsEverySource(t *testing.T) {
 	home := t.TempDir()
-	clearCredentialEnv(t)
+	credenvtest.Clear(t)
 	_, err := ResolveCredentials(CredentialSettings{}, fakeEnv(home, nil))
 	if ce, ok := errors.AsType[*CredentialError](err); !ok || ce.Title != "Unable to Find Credentials" || ce.Setting != "" {
 		t.Fatalf("error = %#v, want a CredentialError titled Unable to Find Credentials, on no setting", err)
@@ -227,20 +229,6 @@ func TestChainProviderSticksToTheFirstWorkingSource(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "one: first") || !strings.Contains(err.Error(), "two: second") {
 		t.Errorf("error = %v, want both failures", err)
 	}
-}
-
-// clearCredentialEnv removes every credential source of the process
-// environment for the duration of the test (credentials-go's builders read
-// it), including the home directory's files.
-func clearCredentialEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "ALIBABA_CLOUD_") || strings.HasPrefix(k, "ALICLOUD_") || strings.HasPrefix(k, "ALIBABACLOUD_") {
-			t.Setenv(k, "")
-		}
-	}
-	t.Setenv("HOME", t.TempDir())
 }
 
 // fakeEnv is an Environment over a map and a home directory.

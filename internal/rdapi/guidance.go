@@ -44,6 +44,23 @@ func isConnRefused(err error) bool {
 	return errors.Is(err, syscall.ECONNREFUSED)
 }
 
+// isUnresolvable reports an endpoint host that the resolver says does not
+// exist (not a DNS timeout or a temporary failure, which retries may
+// outlast).
+func isUnresolvable(err error) bool {
+	dnsErr, ok := errors.AsType[*net.DNSError](err)
+	return ok && dnsErr.IsNotFound
+}
+
+// unresolvableError explains a call that ended because the endpoint's host
+// name does not resolve: retrying cannot help, so the first attempt is the
+// last.
+func (c *Client) unresolvableError(action string, err error) error {
+	return fmt.Errorf("%s: the endpoint's host %s does not resolve (no such host), so nothing was sent to the API. "+
+		"Check the machine's network and DNS, a proxy it must go through (HTTPS_PROXY), and the site or endpoint "+
+		"setting: %w", action, c.endpoint.Hostname(), err)
+}
+
 // maxRefusedOnLoopback is how many attempts a call makes against a
 // loopback endpoint that refuses connections: a local emulator that is not
 // running does not start within the retries of a remote outage.

@@ -51,21 +51,22 @@ func errNoContactID(action string) error {
 // waiting for the quota of its action never holds the slot that a write of
 // another action could use (at -parallelism=30 the Adds, waiting for their
 // quota with the slot, held up the verification sends behind them).
-func write[T any](ctx context.Context, c *Client, action string, params url.Values) (*T, outcome, error) {
-	if err := c.pacer.wait(ctx, action); err != nil {
-		return nil, outcome{}, &notAppliedError{fmt.Errorf("%s: waiting for its turn under the API quota: %w", action, err)}
+func write[T any](ctx context.Context, c *Client, x *exchange, params url.Values) (*T, error) {
+	if err := c.pacer.wait(ctx, x.action); err != nil {
+		return nil, &notAppliedError{fmt.Errorf("%s: waiting for its turn under the API quota: %w", x.action, err)}
 	}
 	release, err := c.acquireWrite(ctx)
 	if err != nil {
-		return nil, outcome{}, &notAppliedError{fmt.Errorf("%s: %w", action, err)}
+		return nil, &notAppliedError{fmt.Errorf("%s: %w", x.action, err)}
 	}
 	defer release()
 	defer c.snapshot.touch(params.Get("ContactId"))
-	v, out, err := send[T](ctx, c, &exchange{action: action, turnTaken: true}, params)
-	if err != nil && ctx.Err() != nil && !out.ambiguous {
+	x.turnTaken = true
+	v, err := send[T](ctx, c, x, params)
+	if err != nil && ctx.Err() != nil && !x.ambiguous {
 		err = &notAppliedError{err}
 	}
-	return v, out, err
+	return v, err
 }
 
 // notAppliedError marks a write cut short by its context before the API
@@ -105,21 +106,22 @@ func (c *Client) AddMessageContact(ctx context.Context, in AddMessageContactInpu
 	q.Set("Title", in.Title)
 	flatten(q, "MessageTypes", in.MessageTypes)
 
-	r, out, err := write[addReply](ctx, c, actionAdd, q)
+	x := &exchange{action: actionAdd, timed: true}
+	r, err := write[addReply](ctx, c, x, q)
 	switch {
 	case err == nil:
-	case IsCode(err, CodeNameAlreadyUsed) && out.ambiguous:
-		return c.resolveAmbiguousAdd(ctx, in, out, err, true)
-	case out.ambiguous && !rejectsInput(err):
-		return c.resolveAmbiguousAdd(ctx, in, out, err, false)
+	case IsCode(err, CodeNameAlreadyUsed) && x.ambiguous:
+		return c.resolveAmbiguousAdd(ctx, in, x, err, true)
+	case x.ambiguous && !rejectsInput(err):
+		return c.resolveAmbiguousAdd(ctx, in, x, err, false)
 	default:
 		return nil, err
 	}
 	if r.Contact.ContactID == "" {
 		return nil, fmt.Errorf("%s: reply has no Contact.ContactId (RequestId %q)", actionAdd, r.RequestID)
 	}
-	c.clock.calibrate(r.Contact.CreateDate, out.clock)
-	c.clock.remember(r.Contact.ContactID)
+	c.adoptions.learnZone(r.Contact.CreateDate, x.dates)
+	c.adoptions.handOut(r.Contact.ContactID)
 	return &AddMessageContactOutput{RequestID: r.RequestID, ContactID: r.Contact.ContactID, CreateDate: r.Contact.CreateDate}, nil
 }
 
@@ -160,7 +162,7 @@ func (c *Client) UpdateMessageContact(ctx context.Context, in UpdateMessageConta
 		}
 	}
 	flatten(q, "MessageTypes", in.MessageTypes)
-	_, _, err := write[requestIDReply](ctx, c, actionUpdate, q)
+	_, err := write[requestIDReply](ctx, c, &exchange{action: actionUpdate}, q)
 	return err
 }
 
@@ -173,10 +175,7 @@ func (c *Client) GetMessageContact(ctx context.Context, contactID string) (*Mess
 	}
 	q := url.Values{}
 	q.Set("ContactId", contactID)
-	r, _, err := call[struct {
-		RequestID string          `json:"RequestId"`
-		Contact   *MessageContact `json:"Contact"`
-	}](ctx, c, actionGet, q)
+	r, err := call[getReply](ctx, c, actionGet, q)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +183,12 @@ func (c *Client) GetMessageContact(ctx context.Context, contactID string) (*Mess
 		return nil, fmt.Errorf("%s: reply has no Contact (RequestId %q)", actionGet, r.RequestID)
 	}
 	return r.Contact, nil
+}
+
+// getReply is the reply of GetMessageContact.
+type getReply struct {
+	RequestID string          `json:"RequestId"`
+	Contact   *MessageContact `json:"Contact"`
 }
 
 // ListMessageContacts yields the contacts matching in, fetching pages of
@@ -224,14 +229,15 @@ func (c *Client) DeleteMessageContact(ctx context.Context, in DeleteMessageConta
 	if in.RetainContactInMembers != nil {
 		q.Set("RetainContactInMembers", strconv.FormatBool(*in.RetainContactInMembers))
 	}
-	r, out, err := write[struct {
+	x := &exchange{action: actionDelete}
+	r, err := write[struct {
 		RequestID string `json:"RequestId"`
 		Status    string `json:"Status"`
-	}](ctx, c, actionDelete, q)
+	}](ctx, c, x, q)
 	switch {
 	case err == nil:
 		return &DeleteMessageContactOutput{RequestID: r.RequestID, Status: r.Status}, nil
-	case out.ambiguous && out.attempts > 1 && IsCode(err, CodeContactNotFound):
+	case x.ambiguous && x.attempt > 1 && IsCode(err, CodeContactNotFound):
 		apiErr, _ := errors.AsType[*APIError](err)
 		return &DeleteMessageContactOutput{RequestID: apiErr.RequestID, Status: DeletionStatusDeleted}, nil
 	default:
@@ -250,7 +256,7 @@ func (c *Client) GetMessageContactDeletionStatus(ctx context.Context, contactID 
 	}
 	q := url.Values{}
 	q.Set("ContactId", contactID)
-	r, _, err := call[struct {
+	r, err := call[struct {
 		RequestID string `json:"RequestId"`
 		Status    *struct {
 			ContactID      string `json:"ContactId"`
@@ -301,7 +307,7 @@ func (c *Client) sendVerification(ctx context.Context, action, contactID, param,
 	q := url.Values{}
 	q.Set("ContactId", contactID)
 	q.Set(param, target)
-	_, _, err := write[requestIDReply](ctx, c, action, q)
+	_, err := write[requestIDReply](ctx, c, &exchange{action: action}, q)
 	return err
 }
 
@@ -330,7 +336,7 @@ func (c *Client) bindMembers(ctx context.Context, action, contactID string, memb
 	flatten(q, "Members", members)
 	// The reply lists the bindings (ContactId, MemberId, ModifyDate); a read
 	// shows them as the contact's Members, so the client keeps only success.
-	_, _, err := write[requestIDReply](ctx, c, action, q)
+	_, err := write[requestIDReply](ctx, c, &exchange{action: action}, q)
 	return err
 }
 
@@ -351,8 +357,9 @@ func (c *Client) CancelMessageContactUpdate(ctx context.Context, in CancelMessag
 	q.Set("ContactId", in.ContactID)
 	setIf(q, "EmailAddress", in.EmailAddress)
 	setIf(q, "PhoneNumber", in.PhoneNumber)
-	_, out, err := write[requestIDReply](ctx, c, actionCancelUpdate, q)
-	if err == nil || !out.ambiguous || out.attempts < 2 || !IsCode(err, CodeStatusMismatch) {
+	x := &exchange{action: actionCancelUpdate}
+	_, err := write[requestIDReply](ctx, c, x, q)
+	if err == nil || !x.ambiguous || x.attempt < 2 || !IsCode(err, CodeStatusMismatch) {
 		return err
 	}
 	for v, listErr := range c.ListMessageContactVerifications(ctx, in.ContactID) {

@@ -46,8 +46,7 @@ func paginate[R any, T any](ctx context.Context, c *Client, action string, base 
 		}
 		q.Set("PageNumber", strconv.Itoa(n))
 		q.Set("PageSize", strconv.Itoa(size))
-		r, _, err := call[R](ctx, c, action, q)
-		return r, err
+		return call[R](ctx, c, action, q)
 	}
 	type fetched struct {
 		r   *R

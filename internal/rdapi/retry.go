@@ -149,7 +149,7 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	}
 }
 
-// exchange is the state of one API call across its attempts; call puts it
+// exchange is the state of one API call across its attempts; send puts it
 // in the request's context. go-retryablehttp runs the attempts of a call
 // sequentially on the caller's goroutine, so the hooks below need no
 // locking.
@@ -165,8 +165,14 @@ type exchange struct {
 	// uncertainSince is the local start of the first such attempt.
 	ambiguous      bool
 	uncertainSince time.Time
-	// clock is the Date header of the latest reply.
-	clock clockSample
+	// timed asks for the Date header of every reply, in dates; only an Add
+	// and the look-up of an ambiguous one ask (adopt.go).
+	timed bool
+	dates []clockSample
+	// reply is the latest reply that was not a 2xx, parsed once, and
+	// requestID the RequestId of the latest 2xx reply.
+	reply     *APIError
+	requestID string
 	// last is the failure of the latest completed attempt (*APIError or a
 	// transport error), kept so that a later context error can report it.
 	last error
@@ -179,7 +185,7 @@ type exchange struct {
 
 type exchangeKey struct{}
 
-// exchangeOf returns the exchange call put in ctx.
+// exchangeOf returns the exchange send put in ctx.
 func exchangeOf(ctx context.Context) *exchange {
 	x, _ := ctx.Value(exchangeKey{}).(*exchange)
 	if x == nil {
@@ -199,94 +205,136 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	return c.sleep(req.Context(), exchangeOf(req.Context()).wait)
 }
 
-// checkRetry classifies an attempt, chooses the wait before the next one and
-// emits the attempt's LogEvent with the request's context.
+// attemptResult is what one attempt came back with.
+type attemptResult struct {
+	err     error       // a failed round trip
+	status  int         // the reply's HTTP status; 0 without a reply
+	header  http.Header // the reply's headers; nil without a reply
+	apiErr  *APIError   // a reply that is not a 2xx, parsed once
+	elapsed time.Duration
+}
+
+// checkRetry is the retry client's CheckRetry: it records what the attempt
+// came back with, decides whether another follows, and reports the
+// attempt.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	x := exchangeOf(ctx)
-	ev := LogEvent{Action: x.action, Attempt: x.attempt, Duration: time.Since(x.started)}
-	if resp != nil {
-		ev.StatusCode = resp.StatusCode
-		x.clock = c.clock.observe(resp.Header, x.started, time.Now())
-	}
-	// An attempt cut short by the context (a timeout, an interrupt) or by
-	// the transport after the request left may have been committed, and so
-	// may one answered with a server error: mark it before anything else.
+	a := x.record(resp, err)
+	retry, stop := c.decide(ctx, x, a)
+	c.report(ctx, x, a, retry, stop)
+	return retry, stop
+}
+
+// record reads what an attempt came back with into x. An attempt cut
+// short by the context (a timeout, an interrupt) or by the transport after
+// the request left may have been committed, and so may one answered with
+// a server error: it marks x uncertain. A reply's body is peeked at (and
+// restored for the one decoder) for its RequestId, or for its error code.
+func (x *exchange) record(resp *http.Response, err error) attemptResult {
+	now := time.Now()
+	a := attemptResult{err: err, elapsed: now.Sub(x.started)}
 	if (err != nil && mayHaveReachedServer(err)) || (resp != nil && resp.StatusCode >= 500) {
 		x.markUncertain()
 	}
-	ctxErr := ctx.Err()
-	if deadline, ok := ctx.Deadline(); ctxErr == nil && (errors.Is(err, errPastDeadline) || ok && !time.Now().Before(deadline)) {
-		// The deadline has passed, or the pace would pass it, before the
-		// context's timer fired (a loaded machine): the call is out of
-		// time, and its last failure stays the one to report.
-		ctxErr = context.DeadlineExceeded
+	if resp == nil {
+		return a
 	}
-	if ctxErr != nil {
-		ev.Err = ctxErr
-		c.emit(ctx, x, ev)
-		return false, ctxErr
+	a.status, a.header = resp.StatusCode, resp.Header
+	if x.timed {
+		x.observeDate(resp.Header, now)
 	}
+	body := peekBody(resp)
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		x.requestID = successRequestID(resp.Header, body)
+		return a
+	}
+	a.apiErr = parseError(x.action, resp.StatusCode, resp.Header, body, len(body) >= maxErrorBody)
+	x.reply = a.apiErr
+	return a
+}
 
+// decide reports whether attempt a is followed by another, and the error
+// that ends the call early (the context's). It keeps the attempt's failure
+// in x.last, chooses the wait before the next attempt, and says in
+// x.stopped why a retryable failure is not retried.
+func (c *Client) decide(ctx context.Context, x *exchange, a attemptResult) (bool, error) {
+	if err := expired(ctx, a.err); err != nil {
+		return false, err
+	}
 	var retry bool
-	if err != nil {
-		ev.Err = err
-		x.last = err
-		retry = retryableTransport(ctx, err)
-	} else {
-		body := peekBody(resp)
-		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			ev.RequestID = successRequestID(resp.Header, body)
-		} else {
-			// Retry classification needs the code; the body is restored,
-			// so the one decoder sees the whole reply.
-			apiErr := parseError(x.action, resp.StatusCode, resp.Header, body, len(body) >= maxErrorBody)
-			ev.Code, ev.RequestID = apiErr.Code, apiErr.RequestID
-			x.last = apiErr
-			retry = retryableReply(resp.StatusCode, apiErr.Code)
-		}
+	switch {
+	case a.err != nil:
+		x.last = a.err
+		// A local emulator that is not running does not start within the
+		// retries of a remote outage.
+		nothingListens := c.loopback && isConnRefused(a.err) && x.attempt >= maxRefusedOnLoopback
+		// A host name that does not resolve will not resolve on a retry.
+		retry = retryableTransport(ctx, a.err) && !nothingListens && !isUnresolvable(a.err)
+	case a.apiErr != nil:
+		x.last = a.apiErr
+		retry = retryableReply(a.status, a.apiErr.Code)
 	}
-
-	if retry && err != nil && c.loopback && isConnRefused(err) && x.attempt >= maxRefusedOnLoopback {
-		retry = false
-	}
-	if retry && x.attempt > c.retryMax {
-		retry = false
+	switch {
+	case !retry:
+		return false, nil
+	case x.attempt > c.retryMax:
 		if c.retryMax > 0 {
 			x.stopped = "retries exhausted"
 		}
+		return false, nil
 	}
-	if retry {
-		var h http.Header
-		if resp != nil {
-			h = resp.Header
-		}
-		x.wait = c.retryWait(x.attempt, h)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= x.wait {
-			// Sleeping into the deadline would only turn the API's answer
-			// into "context deadline exceeded"; stop now and report it.
-			retry = false
-			x.stopped = "the next retry, due in " + x.wait.Round(time.Millisecond).String() + ", would pass the context deadline"
-		}
+	x.wait = c.retryWait(x.attempt, a.header)
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= x.wait {
+		// Sleeping into the deadline would only turn the API's answer into
+		// "context deadline exceeded"; stop now and report it.
+		x.stopped = "the next retry, due in " + x.wait.Round(time.Millisecond).String() + ", would pass the context deadline"
+		return false, nil
+	}
+	return true, nil
+}
+
+// expired returns the error of a context that has ended, or
+// DeadlineExceeded when its deadline has passed, or the pace would pass it
+// (err), before its timer fired (a loaded machine): the call is out of
+// time, and its last failure stays the one to report.
+func expired(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if deadline, ok := ctx.Deadline(); errors.Is(err, errPastDeadline) || ok && !time.Now().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// report emits the attempt's LogEvent with the request's context.
+func (c *Client) report(ctx context.Context, x *exchange, a attemptResult, retry bool, stop error) {
+	if c.logger == nil && c.afterAttempt == nil {
+		return
+	}
+	ev := LogEvent{Action: x.action, Attempt: x.attempt, Duration: a.elapsed, StatusCode: a.status, Err: a.err}
+	switch {
+	case stop != nil:
+		ev.Err = stop
+	case a.apiErr != nil:
+		ev.Code, ev.RequestID = a.apiErr.Code, a.apiErr.RequestID
+	case a.err == nil:
+		ev.RequestID = x.requestID
 	}
 	if retry {
 		ev.Retrying, ev.Wait = true, x.wait
 	}
-	c.emit(ctx, x, ev)
-	return retry, nil
-}
-
-func (x *exchange) markUncertain() {
-	if !x.ambiguous {
-		x.ambiguous, x.uncertainSince = true, x.started
-	}
-}
-
-func (c *Client) emit(ctx context.Context, x *exchange, ev LogEvent) {
 	if c.logger != nil {
 		c.logger(ctx, ev)
 	}
 	if c.afterAttempt != nil {
 		c.afterAttempt(x, ev)
+	}
+}
+
+func (x *exchange) markUncertain() {
+	if !x.ambiguous {
+		x.ambiguous, x.uncertainSince = true, x.started
 	}
 }
 

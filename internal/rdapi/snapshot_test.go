@@ -328,7 +328,7 @@ func TestSnapshot_readerLeavingDoesNotFailOthers(t *testing.T) {
 		_, err := s.Contact(context.Background(), fmt.Sprintf("c-%016d", 2))
 		second <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	waitForReaders(s, 2) // the second reader has joined the build in flight
 	cancel()
 	if err := <-firstErr; err == nil {
 		t.Error("the cancelled reader got no error")
@@ -339,6 +339,20 @@ func TestSnapshot_readerLeavingDoesNotFailOthers(t *testing.T) {
 	}
 	if got := d.count(actionList); got != 1 {
 		t.Errorf("%d list calls, want 1", got)
+	}
+}
+
+// waitForReaders waits until n readers wait for the snapshot's build in
+// flight.
+func waitForReaders(s *Snapshot, n int) {
+	for {
+		s.mu.Lock()
+		joined := s.pending != nil && s.pending.waiters >= n
+		s.mu.Unlock()
+		if joined {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -171,7 +171,7 @@ var TreeActions = []string{actionGetDirectory, actionListAccounts, actionListFol
 // ReadTree reads the whole tree from the API.
 // https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcedirectorymaster-2022-04-19-listaccounts
 func (c *Client) ReadTree(ctx context.Context) (*Tree, error) {
-	rd, _, err := call[struct {
+	rd, err := call[struct {
 		RequestID         string `json:"RequestId"`
 		ResourceDirectory *struct {
 			ResourceDirectoryID string `json:"ResourceDirectoryId"`

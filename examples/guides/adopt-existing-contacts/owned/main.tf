@@ -1,7 +1,7 @@
 # After the adoption: the same resources, derived from values you own
 # instead of from what the directory holds. Save the adoption's output as
-#   terraform output -json contacts | jq '{contacts: .}' > contacts.auto.tfvars.json
-# and use this file in place of the adoption configuration.
+# contacts.auto.tfvars.json (the guide gives the commands) and use this
+# file in place of the adoption configuration.
 
 variable "contacts" {
   description = "Message contacts by name, with the objects each is bound to."
