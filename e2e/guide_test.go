@@ -28,9 +28,9 @@ func TestGuide_adoptExistingContacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := codeBlocks(string(page), "sh")
-	adopt := guideBlock(t, blocks, "terraform apply")
-	own := guideBlock(t, blocks, "terraform output -json contacts")
-	check := guideBlock(t, blocks, "No changes to resources")
+	adopt := blockWith(t, blocks, "terraform apply")
+	own := blockWith(t, blocks, "terraform output -json contacts")
+	check := blockWith(t, blocks, "No changes to resources")
 	provider := readRepoFile(t, "examples/provider/provider.tf")
 	adoption := readRepoFile(t, "examples/guides/adopt-existing-contacts/main.tf")
 	owned := readRepoFile(t, "examples/guides/adopt-existing-contacts/owned/main.tf")
@@ -76,21 +76,6 @@ func TestGuide_adoptExistingContacts(t *testing.T) {
 			}
 		})
 	}
-}
-
-// guideBlock returns the only block containing marker.
-func guideBlock(t *testing.T, blocks []string, marker string) string {
-	t.Helper()
-	var found []string
-	for _, b := range blocks {
-		if strings.Contains(b, marker) {
-			found = append(found, b)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("want exactly one sh block of the guide containing %q, found %d", marker, len(found))
-	}
-	return found[0]
 }
 
 func readRepoFile(t *testing.T, rel string) string {

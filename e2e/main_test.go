@@ -95,7 +95,7 @@ func blockWith(t *testing.T, blocks []string, marker string) string {
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("want exactly one README code block containing %q, found %d", marker, len(found))
+		t.Fatalf("want exactly one code block containing %q, found %d", marker, len(found))
 	}
 	return found[0]
 }
