@@ -443,6 +443,9 @@ func logAPIEvent(ctx context.Context, ev rdapi.LogEvent) {
 	if ev.Code != "" {
 		fields["error_code"] = ev.Code
 	}
+	if ev.Message != "" {
+		fields["error_message"] = ev.Message
+	}
 	if ev.RequestID != "" {
 		fields["request_id"] = ev.RequestID
 	}

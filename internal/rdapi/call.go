@@ -64,7 +64,7 @@ func send[T any](ctx context.Context, c *Client, x *exchange, params url.Values)
 		if apiErr == nil {
 			apiErr = decodeError(action, resp)
 		}
-		apiErr.Hint = cmp.Or(credentialHint(apiErr.Code, c.credentialSource), denialHint(apiErr))
+		apiErr.Hint = cmp.Or(c.credentialHint(apiErr.Code, signedKeyID(resp.Request)), denialHint(apiErr))
 		return nil, x.giveUp(apiErr)
 	}
 

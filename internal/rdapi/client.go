@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -144,7 +145,11 @@ type LogEvent struct {
 	// StatusCode is 0 when the attempt failed before a reply arrived.
 	StatusCode int
 	// Code is the API error code of a non-2xx reply.
-	Code      string
+	Code string
+	// Message is the API's message of a non-2xx reply: for a rejected
+	// signature it quotes the server's string-to-sign, which errors leave
+	// out (see APIError.Error) and only a debug log shows.
+	Message   string
 	RequestID string
 	Duration  time.Duration
 	// Retrying reports that another attempt follows after Wait.
@@ -186,10 +191,13 @@ type Client struct {
 	adoptions adoptions
 
 	credentialSource string
-	loopback         bool
-	snapshot         *Snapshot
-	tree             treeCache
-	deletions        deletionWatch
+	// credentialReported holds the credential error codes already
+	// explained in full by this client (see credentialHint).
+	credentialReported *sync.Map
+	loopback           bool
+	snapshot           *Snapshot
+	tree               treeCache
+	deletions          deletionWatch
 }
 
 // New builds a Client. It validates o and makes no network call.
@@ -227,8 +235,9 @@ func New(o Options) (*Client, error) {
 		maxPages:     o.maxPages,
 		afterAttempt: o.afterAttempt,
 
-		credentialSource: o.CredentialSource,
-		loopback:         isLoopback(endpoint.Hostname()),
+		credentialSource:   o.CredentialSource,
+		credentialReported: new(sync.Map),
+		loopback:           isLoopback(endpoint.Hostname()),
 	}
 	switch {
 	case c.retryMax == 0:

@@ -107,6 +107,9 @@ type APIError struct {
 
 // Error returns, for example,
 // "AddMessageContact: InvalidParameter.Name: The Name is invalid. (HTTP 400, RequestId 2DFC…)".
+// A credential error the client explained (Hint) leaves the API's message
+// out: for a rejected signature it quotes the server's string-to-sign, noise
+// to the reader, which the client's debug log keeps (LogEvent.Message).
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Action)
@@ -116,7 +119,7 @@ func (e *APIError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	}
-	if e.Message != "" {
+	if _, credential := credentialCodes[e.Code]; e.Message != "" && !(credential && e.Hint != "") {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}

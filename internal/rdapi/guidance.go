@@ -1,9 +1,11 @@
 package rdapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"syscall"
 )
@@ -25,18 +27,53 @@ var credentialCodes = map[string]string{
 	"InvalidSecurityToken.Malformed":             "the STS security token is malformed",
 }
 
-// credentialHint explains a credential error, naming where the
-// credentials came from (Options.CredentialSource).
-func credentialHint(code, source string) string {
+// credentialHint explains a credential error in words: which key pair
+// (its access key ID, masked), from which source (Options.CredentialSource),
+// and where to fix it. The first error of each code is explained in full;
+// the client is shared by every resource of a provider instance, so the
+// same rejection met by many resources in one run is explained once and
+// the later errors say so in one line.
+func (c *Client) credentialHint(code, keyID string) string {
 	why, ok := credentialCodes[code]
 	if !ok {
 		return ""
 	}
-	if source == "" {
-		source = "the configured credentials"
+	source := cmp.Or(c.credentialSource, "the configured credentials")
+	pair := "the access key pair"
+	if keyID != "" {
+		pair += " with access key ID " + MaskKeyID(keyID)
 	}
-	return fmt.Sprintf("The API rejected the credentials: %s. They came from %s. Check them by calling the API with the "+
-		"same source, for example `aliyun sts GetCallerIdentity`, or in the RAM console (AccessKey management).", why, source)
+	if _, repeated := c.credentialReported.LoadOrStore(code, true); repeated {
+		return fmt.Sprintf("The API rejected %s again (%s): the first error of this kind explains it.", pair, source)
+	}
+	return fmt.Sprintf("The API rejected %s, taken from %s: %s. Fix the pair where it is set: the access_key and "+
+		"secret_key provider arguments, the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and "+
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET (both from the same pair), or the profile in the credentials file. Check "+
+		"it with the same source, for example `aliyun sts GetCallerIdentity`, or in the RAM console (AccessKey "+
+		"management). The API's own detail is in the debug log (TF_LOG=DEBUG).", pair, source, why)
+}
+
+// MaskKeyID shows enough of an access key ID to recognise it: its first
+// four and last four characters, or only the first quarter of a short one.
+func MaskKeyID(id string) string {
+	if len(id) >= 12 {
+		return id[:4] + "****" + id[len(id)-4:]
+	}
+	return id[:len(id)/4] + "****"
+}
+
+// signedKeyID is the access key ID a sent request was signed with (the
+// Authorization header's Credential), or "".
+func signedKeyID(req *http.Request) string {
+	if req == nil {
+		return ""
+	}
+	_, rest, ok := strings.Cut(req.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, ",")
+	return strings.TrimSpace(id)
 }
 
 // isConnRefused reports a connection refused by the endpoint host.

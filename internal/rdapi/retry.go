@@ -317,7 +317,7 @@ func (c *Client) report(ctx context.Context, x *exchange, a attemptResult, retry
 	case stop != nil:
 		ev.Err = stop
 	case a.apiErr != nil:
-		ev.Code, ev.RequestID = a.apiErr.Code, a.apiErr.RequestID
+		ev.Code, ev.Message, ev.RequestID = a.apiErr.Code, a.apiErr.Message, a.apiErr.RequestID
 	case a.err == nil:
 		ev.RequestID = x.requestID
 	}
