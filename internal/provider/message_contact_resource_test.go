@@ -675,7 +675,7 @@ func TestMessageContactResource_invalidInputs(t *testing.T) {
 		{"phone without country code", func(c *contactHCL) { c.phone = "13800138000" }, `<country\s+code>-<number>`},
 		{"phone outside China", func(c *contactHCL) { c.phone = "1-2025550123" }, `Unsupported\s+Phone\s+Country\s+Code`},
 		{"phone not a mobile number", func(c *contactHCL) { c.phone = "86-2038001380" }, `11-digit\s+mainland\s+China\s+mobile`},
-		{"unknown title", func(c *contactHCL) { c.title = "CTO" }, `title\s+value\s+must\s+be\s+one\s+of.*FinanceDirector`},
+		{"unknown title", func(c *contactHCL) { c.title = "CTO" }, `title is "CTO", which is not a title the API accepts\.\s+Did\s+you\s+mean\s+"CEO"\?\s+It\s+must\s+be\s+one\s+of:\s+FinanceDirector`},
 		{"no message types", func(c *contactHCL) { c.messageTypes = nil }, `message_types\s+set\s+must\s+contain\s+at\s+least\s+1`},
 		{"unknown message type", func(c *contactHCL) { c.messageTypes = []string{"AccountExpenses", "Spam"} }, `must\s+be\s+one\s+of.*ServiceMessage`},
 	}

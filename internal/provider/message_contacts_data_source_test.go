@@ -107,8 +107,8 @@ func TestMessageContactsDataSource_invalidArguments(t *testing.T) {
 		Steps: []resource.TestStep{
 			step("name_regex", `"ops("`, regexp.MustCompile(`(?s)Invalid Regular Expression.*`+diagText("name_regex must be a valid regular expression (RE2 syntax): error parsing regexp").String())),
 			step("name_regex", `"(?<=x)ops"`, diagText("name_regex must be a valid regular expression")),
-			step("status", `"Pending"`, regexp.MustCompile(`(?s)status value must be one of:.*"Verifying".*"Active".*"Deleting".*got: "Pending"`)),
-			step("status", `"active"`, regexp.MustCompile(`(?s)status value must be one of`)),
+			step("status", `"Pending"`, regexp.MustCompile(`(?s)status is "Pending", which is not a status the API accepts\.\s+It\s+must\s+be\s+one\s+of:\s+Verifying,\s+Active,\s+Deleting`)),
+			step("status", `"active"`, regexp.MustCompile(`(?s)status is "active", which is not a status the API accepts\.\s+Did\s+you\s+mean\s+"Active"\?\s+Values\s+are\s+case-sensitive`)),
 			step("member", `"folder"`, diagText("member must be the resource directory root ID (rd-…), a folder ID (fd-…) or a 16-digit member account ID")),
 			step("member", `"c-0123456789abcdef"`, diagText("member must be the resource directory root ID")),
 		},
