@@ -119,7 +119,7 @@ func (e *APIError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	}
-	if _, credential := credentialCodes[e.Code]; e.Message != "" && !(credential && e.Hint != "") {
+	if _, credential := credentialCodes[e.Code]; e.Message != "" && (!credential || e.Hint == "") {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
