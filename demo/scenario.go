@@ -345,8 +345,9 @@ func (d *demo) stepUpdate(ctx context.Context) error {
 	return d.expectEmptyPlan(ctx)
 }
 
-// stepDrift: change a contact through the API; the scheduled drift check
-// (plan -detailed-exitcode) exits 2 and shows exactly that change.
+// stepDrift: a colleague changes a contact out of band (the emulator's
+// admin API plays the console's edit); the scheduled drift check (plan
+// -detailed-exitcode) exits 2 and shows exactly that change.
 func (d *demo) stepDrift(ctx context.Context) error {
 	c := d.cfg.contact("finance")
 	outs, err := d.outputs(ctx)
@@ -355,11 +356,10 @@ func (d *demo) stepDrift(ctx context.Context) error {
 	}
 	id := outs[c.Key].ID
 	const consoleTitle = "Other"
-	d.n.say(fmt.Sprintf("A colleague edits %s in the console and sets the title to %q. (The demo calls "+
-		"UpdateMessageContact on the emulator with a signed request, as the console would.)", c.Name, consoleTitle))
-	title := consoleTitle
-	err = d.api.UpdateMessageContact(ctx, rdapi.UpdateMessageContactInput{ContactID: id, Title: &title})
-	if err := d.check(fmt.Sprintf("UpdateMessageContact %s Title=%s succeeded", id, consoleTitle), err); err != nil {
+	d.n.say(fmt.Sprintf("A colleague edits %s in the console and sets the title to %q. (The demo plays the "+
+		"edit with the emulator's admin API, POST /_emulator/contacts/update, outside this provider's client.)", c.Name, consoleTitle))
+	_, err = d.emu.Admin.UpdateContact(ctx, emulator.AdminContactChange{Contact: id, Title: consoleTitle})
+	if err := d.check(fmt.Sprintf("out-of-band update of %s: Title=%s", id, consoleTitle), err); err != nil {
 		return err
 	}
 	d.n.say("The nightly drift check in CI runs a plan with -detailed-exitcode:")
