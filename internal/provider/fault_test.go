@@ -22,11 +22,26 @@ import (
 // a clear error where one is due.
 
 // shiftedClock is an emulator clock offset from the wall clock, to create
-// contacts "in the past" within the signature's 15-minute allowance.
-type shiftedClock struct{ offset atomic.Int64 }
+// contacts "in the past" within the signature's 15-minute allowance, or
+// stopped at one instant while a contact is created (a CreateDate that does
+// not depend on how long the create took).
+type shiftedClock struct {
+	offset  atomic.Int64
+	stopped atomic.Int64 // Unix nanoseconds; 0 when the clock runs
+}
 
-func (c *shiftedClock) now() time.Time      { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *shiftedClock) now() time.Time {
+	if at := c.stopped.Load(); at != 0 {
+		return time.Unix(0, at).UTC()
+	}
+	return time.Now().Add(time.Duration(c.offset.Load()))
+}
+
 func (c *shiftedClock) set(d time.Duration) { c.offset.Store(int64(d)) }
+
+// stopAt stops the clock at t; resume lets it run again.
+func (c *shiftedClock) stopAt(t time.Time) { c.stopped.Store(t.UnixNano()) }
+func (c *shiftedClock) resume()            { c.stopped.Store(0) }
 
 // viaProxy routes the provider (not the out-of-band client) through a
 // faultProxy in front of the emulator.
@@ -112,11 +127,21 @@ func TestFault_lostReplyNeverTakesOver(t *testing.T) {
 }
 
 // TestFault_lostReplyNeverTakesOverAContactJustCreated: workspace A creates
-// the same contact as B about a second before B's Add reaches the server
-// (B's Add is refused, and its reply lost). The first create of B's run is
-// the ambiguous one, so B has not seen the zone of the API's dates. B must
-// not adopt A's contact, and must say so, with the import block, under
-// either zone.
+// the same contact as B just before B's Add reaches the server (B's Add is
+// refused, and its reply lost). The first create of B's run is the
+// ambiguous one, so B has not seen the zone of the API's dates. B must not
+// adopt A's contact, and must say so, with the import block, under either
+// zone.
+//
+// A's contact is created at the start of a second (the phase least
+// favourable to B's rule, which sees only whole seconds) whose end lies
+// between 0.9 and 1.9 s before B's attempt reached the proxy: outside the
+// rule's window (1.1 s including clockTolerance, DESIGN.md) by at least
+// 0.8 s, which B's reading of the server's clock (its request's transit,
+// the precision of its probes) must not exceed, and inside nearMiss, so
+// that B reports the contact rather than calling it someone else's. The
+// emulator's clock is stopped while A creates, so neither the time A's
+// create takes nor the phase of the wall clock moves the CreateDate.
 func TestFault_lostReplyNeverTakesOverAContactJustCreated(t *testing.T) {
 	t.Parallel()
 	for _, zone := range []emulator.DateZone{emulator.ChinaTime, 0} {
@@ -129,9 +154,10 @@ func TestFault_lostReplyNeverTakesOverAContactJustCreated(t *testing.T) {
 			var owned atomic.Value
 			p := env.viaProxy()
 			p.on("AddMessageContact", func(t *testing.T, w http.ResponseWriter, r *http.Request, forward http.HandlerFunc) {
-				clock.set(-1200 * time.Millisecond)
+				secondEnd := time.Now().Add(-900 * time.Millisecond).Truncate(time.Second)
+				clock.stopAt(secondEnd.Add(-time.Second + time.Millisecond))
 				a, err := env.client.AddMessageContact(context.Background(), inputOf(c))
-				clock.set(0)
+				clock.resume()
 				if err != nil {
 					t.Errorf("A's create: %v", err)
 				} else {

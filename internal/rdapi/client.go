@@ -135,6 +135,7 @@ type Options struct {
 	maxPages      int                                        // page limit of one list; default MaxListPages
 	afterAttempt  func(x *exchange, ev LogEvent)             // observes retry decisions in tests
 	sleep         func(context.Context, time.Duration) error // waits of polls and retries; default sleepCtx
+	paceClock     paceClock                                  // the pacer's time; default the wall clock
 }
 
 // LogEvent describes one attempt of an API call.
@@ -296,7 +297,7 @@ func New(o Options) (*Client, error) {
 	if rateLimit == 0 {
 		rateLimit = DefaultRateLimit
 	}
-	c.pacer = newPacer(&signer{next: next, creds: o.Credentials, now: c.now, nonce: nonce}, rateLimit)
+	c.pacer = newPacer(&signer{next: next, creds: o.Credentials, now: c.now, nonce: nonce}, rateLimit, o.paceClock)
 	c.http = &http.Client{
 		Timeout:   timeout,
 		Transport: c.pacer,

@@ -272,40 +272,6 @@ func TestEmulator_rateLimit(t *testing.T) {
 	}
 }
 
-// TestEmulator_pacing: a burst of concurrent reads, as a refresh at
-// Terraform's default parallelism sends, stays under the API's documented
-// 20 calls/s quota: nothing is throttled and nothing needs a retry.
-func TestEmulator_pacing(t *testing.T) {
-	emu := emulator.NewServer(t) // default quota: 20 calls/s per action
-	var retries atomic.Int32
-	c := newClient(t, emu, func(o *rdapi.Options) {
-		o.Logger = func(_ context.Context, ev rdapi.LogEvent) {
-			if ev.Retrying {
-				retries.Add(1)
-			}
-		}
-	})
-	id := mustAdd(t, c, addInput("tom"))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 10)
-	for range 45 {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if _, err := c.GetMessageContact(context.Background(), id); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	wg.Wait()
-	if n := emu.Stats().Throttled["GetMessageContact"]; n != 0 || retries.Load() != 0 {
-		t.Errorf("%d reads throttled, %d retries; want none", n, retries.Load())
-	}
-	if n := emu.Stats().Calls["GetMessageContact"]; n != 45 {
-		t.Errorf("%d GetMessageContact calls, want 45", n)
-	}
-}
-
 // TestEmulator_lostReplies: the emulator commits a mutation, then drops the
 // connection. Add finds the contact it created instead of failing or
 // duplicating it; Delete, Cancel and Update end in the intended state.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -30,18 +31,29 @@ type pacer struct {
 	next  http.RoundTripper
 	limit rate.Limit
 	burst int
+	clock paceClock
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
 }
 
-func newPacer(next http.RoundTripper, perSecond float64) *pacer {
+// paceClock is the time the pacer keeps: its reading, and a wait on it
+// that ends early when ctx does. The zero value is the wall clock.
+type paceClock struct {
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
+}
+
+func newPacer(next http.RoundTripper, perSecond float64, clock paceClock) *pacer {
 	if perSecond <= 0 {
 		return &pacer{next: next}
 	}
+	if clock.now == nil {
+		clock = paceClock{now: time.Now, sleep: sleepCtx}
+	}
 	// Half the quota as burst leaves room for a previous process (the last
 	// command of a pipeline) that drained part of the server's bucket.
-	return &pacer{next: next, limit: rate.Limit(perSecond), burst: max(1, int(perSecond/2)), limiters: map[string]*rate.Limiter{}}
+	return &pacer{next: next, limit: rate.Limit(perSecond), burst: max(1, int(perSecond/2)), clock: clock, limiters: map[string]*rate.Limiter{}}
 }
 
 // RoundTrip waits for the action's turn, then sends req. The first attempt
@@ -68,12 +80,23 @@ func (p *pacer) wait(ctx context.Context, action string) error {
 	if p.limiters == nil {
 		return nil
 	}
-	if err := p.limiter(action).Wait(ctx); err != nil {
-		if ctx.Err() == nil {
-			// The turn would come after the deadline: the call has run out
-			// of time, whether or not the context has noticed yet.
-			return &notSentError{fmt.Errorf("%w: %w", errPastDeadline, err)}
-		}
+	if err := ctx.Err(); err != nil {
+		return &notSentError{err}
+	}
+	now := p.clock.now()
+	turn := p.limiter(action).ReserveN(now, 1) // always OK: burst is at least 1
+	wait := turn.DelayFrom(now)
+	if wait == 0 {
+		return nil
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		// The turn would come after the deadline: the call has run out of
+		// time, whether or not the context has noticed yet.
+		turn.CancelAt(now)
+		return &notSentError{fmt.Errorf("%w: the next turn of %s is %s away", errPastDeadline, action, wait.Round(time.Millisecond))}
+	}
+	if err := p.clock.sleep(ctx, wait); err != nil {
+		turn.CancelAt(p.clock.now())
 		return &notSentError{err}
 	}
 	return nil

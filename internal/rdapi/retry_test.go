@@ -294,7 +294,7 @@ func TestPacer_turnPastDeadline(t *testing.T) {
 	ok := roundTripFunc(func(*http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 200, Body: nopBody("{}")}, nil
 	})
-	p := newPacer(ok, 0.01) // one call per 100 s, burst 1
+	p := newPacer(ok, 0.01, paceClock{}) // one call per 100 s, burst 1
 	req := func(ctx context.Context) *http.Request {
 		r, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://127.0.0.1/", nil)
 		r.Header.Set(headerAction, actionGet)
