@@ -79,21 +79,25 @@ func (s *scenario) adopt(ctx context.Context) error {
 			fmt.Fprintf(os.Stderr, "bench: %s planned %d imports, want %d\n", step.op, got, imports)
 		}
 		s.rows = append(s.rows, row{n: s.n, batch: s.batch, op: step.op, parallelism: step.parallelism,
-			calls: since(after, before), wall: res.wall, peakRSS: res.peakRSS, errors: res.errors})
+			calls: since(after, before), wall: res.wall, peakRSS: res.peakRSS, cpu: res.cpu, errors: res.errors})
 		rows = append(rows, len(s.rows)-1)
 	}
 	// The baseline: a plan without refresh of the adopted configuration.
-	var bases []time.Duration
+	var (
+		bases    []time.Duration
+		baseCPUs []cpuSplit
+	)
 	for range s.o.samples {
 		base, err := s.cli.run(ctx, plan(false, false))
 		if err != nil {
 			return err
 		}
 		bases = append(bases, base.wall)
+		baseCPUs = append(baseCPUs, base.cpu)
 	}
-	baseline := median(bases)
+	baseline, baseCPU := median(bases), medianCPU(baseCPUs)
 	for _, i := range rows {
-		s.rows[i].baseline = baseline
+		s.rows[i].baseline, s.rows[i].baseCPU = baseline, baseCPU
 		printRow(s.out, s.rows[i])
 		if s.rows[i].errors > 0 {
 			return fmt.Errorf("%s reported %d errors", s.rows[i].op, s.rows[i].errors)

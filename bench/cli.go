@@ -108,30 +108,33 @@ func planWith(parallelism int) command {
 
 // result is what one CLI command cost.
 type result struct {
-	wall     time.Duration
-	peakRSS  int64 // bytes: the largest VmHWM of the provider processes the command started
-	errors   int   // "Error:" diagnostics in the output
+	wall    time.Duration
+	peakRSS int64 // bytes: the largest VmHWM of the provider processes the command started
+	// cpu is the user and system CPU time of the provider processes and of
+	// the CLI process, as last sampled.
+	cpu      cpuSplit
+	errors   int // "Error:" diagnostics in the output
 	exitCode int
 	output   string
 }
 
 // run runs c, timing it and polling /proc for the peak resident set of the
-// provider processes it starts.
+// provider processes it starts and for the CPU time they and the CLI use.
 func (c *cli) run(ctx context.Context, cmd command) (result, error) {
 	stop := make(chan struct{})
 	var (
-		wg   sync.WaitGroup
-		peak int64
-		out  bytes.Buffer
+		wg  sync.WaitGroup
+		use usage
+		out bytes.Buffer
 	)
-	wg.Go(func() { peak = pollProviderRSS(os.Getpid(), stop) })
+	wg.Go(func() { use = pollProcesses(os.Getpid(), filepath.Base(c.ws.CLI.Path), stop) })
 	start := time.Now()
 	err := c.ws.Do(&out, func(tf *tfexec.Terraform) error { return cmd.run(ctx, tf) })
 	wall := time.Since(start)
 	close(stop)
 	wg.Wait()
 
-	r := result{wall: wall, peakRSS: peak, exitCode: harness.ExitCode(err), output: out.String()}
+	r := result{wall: wall, peakRSS: use.peakRSS, cpu: use.cpu, exitCode: harness.ExitCode(err), output: out.String()}
 	if r.exitCode < 0 {
 		return r, err
 	}
@@ -151,32 +154,92 @@ func (c *cli) run(ctx context.Context, cmd command) (result, error) {
 	return r, nil
 }
 
-// pollProviderRSS samples, every 20 ms until stop closes, the descendants
-// of pid whose name starts like the provider's (the CLI is a child of this
-// process, the providers are its children), and returns the largest VmHWM
-// (peak resident set, which the kernel keeps per process) seen, in bytes.
-// The last sample of a process is at most 20 ms before it exits.
-func pollProviderRSS(pid int, stop <-chan struct{}) int64 {
-	var peak int64
+// cpuSplit is the CPU time (user and system) of a command's provider
+// processes and of the CLI process itself.
+type cpuSplit struct{ provider, cli time.Duration }
+
+// usage is what pollProcesses saw of a command's processes.
+type usage struct {
+	peakRSS int64
+	cpu     cpuSplit
+}
+
+// pollProcesses samples, every 20 ms until stop closes, the descendants of
+// pid (the CLI is a child of this process, the providers are its
+// children): the largest VmHWM (peak resident set, which the kernel keeps
+// per process) of those whose name starts like the provider's, in bytes,
+// and the CPU time of those and of the CLI (named like cliBinary). The
+// last sample of a process is at most 20 ms before it exits, so a short
+// process's CPU time may be missing its last 20 ms.
+func pollProcesses(pid int, cliBinary string, stop <-chan struct{}) usage {
+	var (
+		use      usage
+		provider = map[int]time.Duration{}
+		cli      = map[int]time.Duration{}
+	)
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		for _, p := range descendants(pid) {
-			comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p))
-			// comm is cut at 15 bytes: "terraform-provi".
-			if err != nil || !strings.HasPrefix(harness.ProviderBinary, strings.TrimSpace(string(comm))) {
+			raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p))
+			if err != nil {
 				continue
 			}
-			if hwm := vmHWM(p); hwm > peak {
-				peak = hwm
+			// comm is cut at 15 bytes: "terraform-provi".
+			comm := strings.TrimSpace(string(raw))
+			switch {
+			case strings.HasPrefix(harness.ProviderBinary, comm):
+				use.peakRSS = max(use.peakRSS, vmHWM(p))
+				if t, ok := cpuTime(p); ok {
+					provider[p] = t
+				}
+			case strings.HasPrefix(cliBinary, comm):
+				if t, ok := cpuTime(p); ok {
+					cli[p] = t
+				}
 			}
 		}
 		select {
 		case <-stop:
-			return peak
+			for _, t := range provider {
+				use.cpu.provider += t
+			}
+			for _, t := range cli {
+				use.cpu.cli += t
+			}
+			return use
 		case <-tick.C:
 		}
 	}
+}
+
+// clockTick is the unit of /proc/<pid>/stat's CPU times: USER_HZ, 100 on
+// every Linux platform Go supports.
+const clockTick = 10 * time.Millisecond
+
+// cpuTime reads the user and system CPU time pid has used from
+// /proc/<pid>/stat; ok is false if the process is gone.
+func cpuTime(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The fields after the command's closing parenthesis, from the state
+	// (field 3): utime and stime are fields 14 and 15.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * clockTick, true
 }
 
 // descendants lists the children of pid, their children, and so on.

@@ -38,7 +38,10 @@ type row struct {
 	baseline    time.Duration // plan -refresh=false of the same configuration and state
 	lowerBound  time.Duration // 0: not a write-bound operation
 	peakRSS     int64
-	errors      int
+	// cpu and baseCPU are the median CPU times of the command and of the
+	// baseline: where a ratio above 1 goes, the provider or the CLI.
+	cpu, baseCPU cpuSplit
+	errors       int
 }
 
 func (r row) ratio() float64 { return r.wall.Seconds() / r.baseline.Seconds() }
@@ -159,10 +162,11 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 	readOnly := verb == "plan"
 	fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s [%s]\n", s.n, onOff(s.batch), op, cmd.shown)
 	var (
-		bases, walls []time.Duration
-		res          result
-		before       emulator.Stats
-		after        emulator.Stats
+		bases, walls      []time.Duration
+		baseCPUs, cmdCPUs []cpuSplit
+		res               result
+		before            emulator.Stats
+		after             emulator.Stats
 	)
 	for i := range s.o.samples {
 		base, err := s.cli.run(ctx, baseline)
@@ -173,6 +177,7 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 			return fmt.Errorf("%s: the baseline plan failed", op)
 		}
 		bases = append(bases, base.wall)
+		baseCPUs = append(baseCPUs, base.cpu)
 		if i > 0 && !readOnly {
 			continue
 		}
@@ -194,12 +199,13 @@ func (s *scenario) measure(ctx context.Context, op string, parallelism int, writ
 		res.peakRSS = max(res.peakRSS, r.peakRSS)
 		res.errors = max(res.errors, r.errors)
 		walls = append(walls, r.wall)
+		cmdCPUs = append(cmdCPUs, r.cpu)
 	}
 	res.wall = median(walls)
 	r := row{
 		n: s.n, batch: s.batch, op: op, parallelism: parallelism,
 		calls: since(after, before), wall: res.wall, baseline: median(bases),
-		peakRSS: res.peakRSS, errors: res.errors,
+		peakRSS: res.peakRSS, errors: res.errors, cpu: medianCPU(cmdCPUs), baseCPU: medianCPU(baseCPUs),
 	}
 	if writeBound {
 		r.lowerBound = lowerBound(r.calls, s.o.latency, s.o.rateLimit)
@@ -246,6 +252,16 @@ func median(ds []time.Duration) time.Duration {
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
 	return ds[len(ds)/2]
+}
+
+// medianCPU is the median of the provider's and of the CLI's CPU times,
+// each on its own.
+func medianCPU(cs []cpuSplit) cpuSplit {
+	var p, c []time.Duration
+	for _, x := range cs {
+		p, c = append(p, x.provider), append(c, x.cli)
+	}
+	return cpuSplit{provider: median(p), cli: median(c)}
 }
 
 // mutatingActions are the calls the emulator serialises under the account's

@@ -17,8 +17,8 @@ const mib = 1 << 20
 func printHeader(w io.Writer, o options) {
 	fmt.Fprintf(w, "\nEnd to end: %s against rdemulator, latency %s, %d calls/s per action, writes serialised per account.\n\n",
 		o.cli, o.latency, o.rateLimit)
-	fmt.Fprintln(w, "| N | batch | operation | API calls by action | retried (throttled + conflict) | wall | plan -refresh=false | ratio | lower bound | peak provider RSS | errors |")
-	fmt.Fprintln(w, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| N | batch | operation | API calls by action | retried (throttled + conflict) | wall | plan -refresh=false | ratio | lower bound | CPU: provider / CLI (baseline) | peak provider RSS | errors |")
+	fmt.Fprintln(w, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 }
 
 func printRow(w io.Writer, r row) {
@@ -30,10 +30,11 @@ func printRow(w io.Writer, r row) {
 	if r.lowerBound > 0 {
 		lb = fmt.Sprintf("%s (%.2fx)", seconds(r.lowerBound), r.wall.Seconds()/r.lowerBound.Seconds())
 	}
-	fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %.2fx | %s | %.1f MiB | %d |\n",
+	fmt.Fprintf(w, "| %d | %s | %s | %s | %d | %s | %s | %.2fx | %s | %.2f / %.2f s (%.2f / %.2f s) | %.1f MiB | %d |\n",
 		r.n, onOff(r.batch), op, callsByAction(r.calls.Calls),
 		sum(r.calls.Throttled)+sum(r.calls.Conflicts), seconds(r.wall), seconds(r.baseline), r.ratio(),
-		lb, float64(r.peakRSS)/mib, r.errors)
+		lb, r.cpu.provider.Seconds(), r.cpu.cli.Seconds(), r.baseCPU.provider.Seconds(), r.baseCPU.cli.Seconds(),
+		float64(r.peakRSS)/mib, r.errors)
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
@@ -74,7 +75,9 @@ func refreshTarget(op string, maxCalls int, maxRatio float64) func([]row) (bool,
 		}
 		calls := sum(r.calls.Calls)
 		met := calls <= maxCalls && r.errors == 0 && (maxRatio == 0 || r.ratio() <= maxRatio)
-		return met, fmt.Sprintf("%d calls, %.2fx plan -refresh=false", calls, r.ratio()), true
+		return met, fmt.Sprintf("%d calls, %.2fx plan -refresh=false (%s more wall; CPU: provider %+.2f s, CLI %+.2f s)",
+			calls, r.ratio(), seconds(r.wall-r.baseline), (r.cpu.provider - r.baseCPU.provider).Seconds(),
+			(r.cpu.cli - r.baseCPU.cli).Seconds()), true
 	}
 }
 

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
 )
 
 var _ datasource.DataSourceWithConfigure = (*directoryDataSource)(nil)
@@ -20,7 +18,7 @@ func NewDirectoryDataSource() datasource.DataSource {
 }
 
 type directoryDataSource struct {
-	client *rdapi.Client
+	dataSourceClient
 }
 
 type directoryModel struct {
@@ -90,19 +88,9 @@ func (d *directoryDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 	}
 }
 
-func (d *directoryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
-		d.client = pd.client
-	}
-}
-
 func (d *directoryDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data directoryModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := startRead(ctx, req, resp, &data, func() timeouts.Value { return data.Timeouts })
 	if !ok {
 		return
 	}

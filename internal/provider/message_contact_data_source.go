@@ -31,7 +31,7 @@ func NewMessageContactDataSource() datasource.DataSource {
 }
 
 type messageContactDataSource struct {
-	client *rdapi.Client
+	dataSourceClient
 }
 
 type messageContactDataSourceModel struct {
@@ -80,19 +80,9 @@ func (d *messageContactDataSource) ConfigValidators(context.Context) []datasourc
 	}
 }
 
-func (d *messageContactDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
-		d.client = pd.client
-	}
-}
-
 func (d *messageContactDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data messageContactDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := startRead(ctx, req, resp, &data, func() timeouts.Value { return data.Timeouts })
 	if !ok {
 		return
 	}

@@ -26,7 +26,7 @@ func NewMessageContactsDataSource() datasource.DataSource {
 }
 
 type messageContactsDataSource struct {
-	client *rdapi.Client
+	dataSourceClient
 }
 
 type messageContactsDataSourceModel struct {
@@ -88,19 +88,9 @@ func (d *messageContactsDataSource) Schema(ctx context.Context, _ datasource.Sch
 	}
 }
 
-func (d *messageContactsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
-		d.client = pd.client
-	}
-}
-
 func (d *messageContactsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data messageContactsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := startRead(ctx, req, resp, &data, func() timeouts.Value { return data.Timeouts })
 	if !ok {
 		return
 	}

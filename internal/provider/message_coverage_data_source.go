@@ -29,7 +29,7 @@ func NewMessageCoverageDataSource() datasource.DataSource {
 }
 
 type messageCoverageDataSource struct {
-	client *rdapi.Client
+	dataSourceClient
 }
 
 // messageCoverageModel is the data source's schema as a model. Read takes
@@ -157,19 +157,9 @@ func (d *messageCoverageDataSource) Schema(ctx context.Context, _ datasource.Sch
 	}
 }
 
-func (d *messageCoverageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
-		d.client = pd.client
-	}
-}
-
 func (d *messageCoverageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data messageCoverageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel, ok := withTimeout(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := startRead(ctx, req, resp, &data, func() timeouts.Value { return data.Timeouts })
 	if !ok {
 		return
 	}

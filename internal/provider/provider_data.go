@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/rdcontact/terraform-provider-resourcedirectory/internal/rdapi"
@@ -25,4 +28,29 @@ func configuredFrom(v any, diags *diag.Diagnostics) (*providerData, bool) {
 			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", v))
 	}
 	return pd, ok
+}
+
+// dataSourceClient, embedded in a data source, is its Configure: it keeps
+// the client the provider configured.
+type dataSourceClient struct {
+	client *rdapi.Client
+}
+
+func (d *dataSourceClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if pd, ok := configuredFrom(req.ProviderData, &resp.Diagnostics); ok {
+		d.client = pd.client
+	}
+}
+
+// startRead begins a data source's Read: it decodes the configuration into
+// data and bounds ctx by the read timeout that timeoutsOf returns once data
+// is decoded. It reports false, with the diagnostics added, when the read
+// cannot go on; the caller defers cancel otherwise.
+func startRead(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, data any,
+	timeoutsOf func() timeouts.Value) (context.Context, context.CancelFunc, bool) {
+	resp.Diagnostics.Append(req.Config.Get(ctx, data)...)
+	if resp.Diagnostics.HasError() {
+		return ctx, func() {}, false
+	}
+	return withTimeout(ctx, timeoutsOf().Read, dataSourceReadTimeout, &resp.Diagnostics)
 }
