@@ -89,6 +89,7 @@ func (p *pacer) wait(ctx context.Context, action string) error {
 	if wait == 0 {
 		return nil
 	}
+	// The deadline is on the wall clock, as contexts keep it.
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		// The turn would come after the deadline: the call has run out of
 		// time, whether or not the context has noticed yet.

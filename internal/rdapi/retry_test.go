@@ -272,7 +272,7 @@ func TestCheckRetry_outOfTimeKeepsLastFailure(t *testing.T) {
 		{"deadline passed", lateContext{context.Background(), time.Now().Add(-time.Second)},
 			&url.Error{Op: "Post", URL: "http://127.0.0.1/", Err: errors.New("EOF")}},
 		{"pace past deadline", context.Background(),
-			&url.Error{Op: "Post", URL: "http://127.0.0.1/", Err: fmt.Errorf("%w: rate: Wait(n=1) would exceed context deadline", errPastDeadline)}},
+			&url.Error{Op: "Post", URL: "http://127.0.0.1/", Err: fmt.Errorf("%w: the next turn of GetMessageContact is 1.5s away", errPastDeadline)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
