@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -21,9 +20,6 @@ var (
 	_ datasource.DataSourceWithConfigure        = (*messageContactDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*messageContactDataSource)(nil)
 )
-
-// dataSourceReadTimeout is the default read timeout of both data sources.
-const dataSourceReadTimeout = 5 * time.Minute
 
 // NewMessageContactDataSource returns the resourcedirectory_message_contact data source.
 func NewMessageContactDataSource() datasource.DataSource {

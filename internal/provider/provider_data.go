@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -41,6 +42,9 @@ func (d *dataSourceClient) Configure(_ context.Context, req datasource.Configure
 		d.client = pd.client
 	}
 }
+
+// dataSourceReadTimeout is the default read timeout of every data source.
+const dataSourceReadTimeout = 5 * time.Minute
 
 // startRead begins a data source's Read: it decodes the configuration into
 // data and bounds ctx by the read timeout that timeoutsOf returns once data
