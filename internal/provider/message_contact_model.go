@@ -76,6 +76,22 @@ func stringSet(ctx context.Context, s types.Set) ([]string, diag.Diagnostics) {
 	return out, diags
 }
 
+// setStrings returns the known elements of a set of strings, in the set's
+// order, skipping unknown ones: unlike stringSet, it serves a plan-time
+// check of a set that may still hold values known only after apply.
+func setStrings(s types.Set) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	for _, v := range s.Elements() {
+		if str, ok := v.(types.String); ok && !str.IsNull() && !str.IsUnknown() {
+			out = append(out, str.ValueString())
+		}
+	}
+	return out
+}
+
 func stringOrNull(s string) types.String {
 	if s == "" {
 		return types.StringNull()

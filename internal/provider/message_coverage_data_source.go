@@ -305,17 +305,3 @@ func allContacts(ctx context.Context, client *rdapi.Client) ([]rdapi.MessageCont
 	}
 	return out, nil
 }
-
-// setStrings returns the known string elements of a set.
-func setStrings(s types.Set) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	var out []string
-	for _, v := range s.Elements() {
-		if str, ok := v.(types.String); ok && !str.IsNull() && !str.IsUnknown() {
-			out = append(out, str.ValueString())
-		}
-	}
-	return out
-}
