@@ -509,19 +509,34 @@ func (d *demo) stepImport(ctx context.Context) error {
 
 // stepDestroy: destroy everything; the API holds no contact afterwards.
 func (d *demo) stepDestroy(ctx context.Context) error {
-	d.n.say(fmt.Sprintf("Destroying unbinds the contacts and deletes them. retain_contact_in_members_on_destroy "+
-		"defaults to false, so the member accounts stop receiving messages too. The API then deletes "+
-		"asynchronously (the emulator takes %s) and the provider waits until each contact is gone.", asyncDelete))
+	c := d.cfg.contact("finance")
+	outs, err := d.outputs(ctx)
+	if err != nil {
+		return err
+	}
+	id := outs[c.Key].ID
+	folders := emulator.DefaultDirectory().Folders
+	dev := folders[slices.IndexFunc(folders, func(f emulator.Folder) bool { return f.Name == "Development" })]
+	d.n.say(fmt.Sprintf("Before the teardown, a colleague binds %s to the %s folder in the console (the admin API "+
+		"plays it, POST /_emulator/contacts/bind).", c.Name, dev.Name))
+	_, err = d.emu.Admin.BindContact(ctx, id, dev.ID)
+	if err := d.check(fmt.Sprintf("out-of-band binding of %s to %s", id, dev.ID), err); err != nil {
+		return err
+	}
+	d.n.say(fmt.Sprintf("Destroying unbinds the contacts and deletes them. A contact bound to nothing is deleted at "+
+		"once. %s is still bound to %s, and retain_contact_in_members_on_destroy defaults to false, so destroy "+
+		"also removes it from that folder's settings: the API does that asynchronously (the emulator takes %s), "+
+		"and the provider waits until the contact is gone, warning about the binding it did not manage.",
+		c.Name, dev.Name, asyncDelete))
 	start := time.Now()
 	if err := d.cli.destroy(ctx); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
-	var err error
 	if elapsed < asyncDelete {
 		err = fmt.Errorf("destroy returned after %s, before the emulator could finish deleting", elapsed.Round(100*time.Millisecond))
 	}
-	if err := d.check(fmt.Sprintf("destroy waited for the asynchronous deletion (%s)", elapsed.Round(100*time.Millisecond)), err); err != nil {
+	if err := d.check(fmt.Sprintf("destroy waited for %s's asynchronous deletion (%s)", c.Name, elapsed.Round(100*time.Millisecond)), err); err != nil {
 		return err
 	}
 	err = func() error {

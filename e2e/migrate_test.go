@@ -393,12 +393,29 @@ func TestMigrateFromAlicloud(t *testing.T) {
 			}
 
 			// Destroy follows this provider's rules: it removes each contact
-			// from its members' settings (RetainContactInMembers=false), so
-			// it stops receiving their messages, where the incumbent sends
-			// no such parameter and the API keeps the contact there.
+			// from the settings of the members it is bound to
+			// (RetainContactInMembers=false), so it stops receiving their
+			// messages, where the incumbent sends no such parameter and the
+			// API keeps the contact there. The alicloud provider manages no
+			// bindings: these were made in the console. A contact bound to
+			// nothing has no settings to leave and is deleted at once (true).
+			dir := emulator.DefaultDirectory()
+			bound := map[string][]string{finance.ID: {dir.RootID}, team[0].ID: {dir.Folders[0].ID, dir.RootID}, audit[1].ID: {dir.Folders[0].ID}}
+			for id, members := range bound {
+				if err := api.AssociateMembers(t.Context(), id, members); err != nil {
+					t.Fatal(err)
+				}
+			}
 			do("destroy", func(ctx context.Context, tf *tfexec.Terraform) error { return tf.Destroy(ctx) })
-			if got := deletions.retain(); !slices.Equal(got, []string{"false", "false", "false", "false", "false"}) {
-				t.Errorf("destroy sent RetainContactInMembers %q, want false for each of the 5 contacts", got)
+			want := map[string]string{}
+			for _, c := range append(append([]incumbent.Contact{finance}, team...), audit...) {
+				want[c.ID] = "true"
+				if bound[c.ID] != nil {
+					want[c.ID] = "false"
+				}
+			}
+			if got := deletions.retain(); !maps.Equal(got, want) {
+				t.Errorf("destroy sent RetainContactInMembers %v by contact, want %v (false for the 3 bound in the console)", got, want)
 			}
 			if n := emu.Server.Len(); n != 0 {
 				t.Errorf("the emulator holds %d contacts after destroy", n)
@@ -407,11 +424,12 @@ func TestMigrateFromAlicloud(t *testing.T) {
 	}
 }
 
-// deleteRecorder records the RetainContactInMembers parameter of every
-// DeleteMessageContact request that reaches the emulator.
+// deleteRecorder records the RetainContactInMembers parameter of the
+// DeleteMessageContact requests that reach the emulator, by contact (the
+// last request for each).
 type deleteRecorder struct {
 	mu   sync.Mutex
-	sent []string
+	sent map[string]string
 }
 
 func (d *deleteRecorder) wrap(next http.Handler) http.Handler {
@@ -430,17 +448,20 @@ func (d *deleteRecorder) wrap(next http.Handler) http.Handler {
 		}
 		if r.Header.Get("x-acs-action") == "DeleteMessageContact" || params.Get("Action") == "DeleteMessageContact" {
 			d.mu.Lock()
-			d.sent = append(d.sent, params.Get("RetainContactInMembers"))
+			if d.sent == nil {
+				d.sent = map[string]string{}
+			}
+			d.sent[params.Get("ContactId")] = params.Get("RetainContactInMembers")
 			d.mu.Unlock()
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-func (d *deleteRecorder) retain() []string {
+func (d *deleteRecorder) retain() map[string]string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return slices.Clone(d.sent)
+	return maps.Clone(d.sent)
 }
 
 // checkMovedState: the state holds the five contacts under their new

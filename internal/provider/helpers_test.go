@@ -406,6 +406,15 @@ func (e *testEnv) outOfBand(what string, f func(ctx context.Context, c *rdapi.Cl
 	}
 }
 
+// bindElsewhere binds the contact whose ID *id holds to a folder out of
+// band, as a binding this configuration does not manage: deleting it then
+// removes it from that folder's settings, asynchronously.
+func (e *testEnv) bindElsewhere(id *string) func() {
+	return e.outOfBand("binding the contact elsewhere", func(ctx context.Context, c *rdapi.Client) error {
+		return c.AssociateMembers(ctx, *id, []string{e.directory().folderB})
+	})
+}
+
 // directoryIDs are three objects of the resource directory the tests bind
 // contacts to: the root and two folders.
 type directoryIDs struct{ root, folderA, folderB string }

@@ -494,9 +494,13 @@ func TestMessageContactResource_asyncDelete(t *testing.T) {
 			Steps: []resource.TestStep{
 				{Config: env.config(c), Check: captureID(c.addr(), &id)},
 				{
-					// The destroy waits for the asynchronous deletion.
-					PreConfig: env.resetStats,
-					Config:    env.providerHCL(),
+					// Bound elsewhere, the contact is removed from the folder's
+					// settings asynchronously, and the destroy waits for it.
+					PreConfig: func() {
+						env.bindElsewhere(&id)()
+						env.resetStats()
+					},
+					Config: env.providerHCL(),
 					Check: func(*terraform.State) error {
 						if _, ok := env.emulated().Contact(id); ok {
 							return fmt.Errorf("contact %s still exists after destroy", id)
@@ -522,6 +526,7 @@ func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
 		env.requireEmulator("makes an asynchronous deletion fail")
 		c := newContact("test")
+		var id string
 		accounts := env.emulated().Directory().Accounts
 		if len(accounts) < 2 {
 			t.Fatalf("the default directory has %d accounts, want at least 2", len(accounts))
@@ -530,9 +535,12 @@ func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
 			ProtoV6ProviderFactories: protoV6Factories,
 			CheckDestroy:             env.checkDestroyed,
 			Steps: []resource.TestStep{
-				{Config: env.config(c)},
+				{Config: env.config(c), Check: captureID(c.addr(), &id)},
 				{
+					// Bound elsewhere, the contact is removed from the members'
+					// settings asynchronously: that removal fails.
 					PreConfig: func() {
+						env.bindElsewhere(&id)()
 						env.emulated().FailNextDeletion([]emulator.FailReason{
 							{AccountID: accounts[0].ID, MessageTypes: []string{"AccountExpenses"}},
 							{AccountID: accounts[1].ID, MessageTypes: []string{"FaultMessage", "SecurityMessage"}},
@@ -548,6 +556,39 @@ func TestMessageContactResource_asyncDeleteFailure(t *testing.T) {
 			},
 		})
 	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = 300 * time.Millisecond }))
+}
+
+// TestMessageContactResource_destroyOfAnUnboundContactDoesNotWait: a
+// contact bound to nothing once its member set is destroyed is deleted at
+// once, with nothing to wait for, although the API would take an hour to
+// delete it with RetainContactInMembers=false; one still bound elsewhere
+// is removed from that member's settings (TestMessageContactResource_asyncDelete).
+func TestMessageContactResource_destroyOfAnUnboundContactDoesNotWait(t *testing.T) {
+	t.Parallel()
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("makes asynchronous deletions take an hour")
+		c := newContact("test")
+		c.extra = "  timeouts {\n    delete = \"20s\"\n  }"
+		set := memberSet("test", c, env.directory().folderA, env.directory().root)
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy: func(s *terraform.State) error {
+				calls := env.emulated().Stats().Calls
+				if n := calls["GetMessageContactDeletionStatus"]; n != 0 {
+					return fmt.Errorf("polled the deletion status %d times for a contact bound to nothing", n)
+				}
+				if n := calls["DisassociateMembers"]; n != 1 {
+					return fmt.Errorf("%d DisassociateMembers calls, want 1 (the member set)", n)
+				}
+				return env.checkDestroyed(s)
+			},
+			Steps: []resource.TestStep{{
+				Config:    env.config(c, set),
+				Check:     env.expectMembers(c.addr(), env.directory().folderA, env.directory().root),
+				PreConfig: env.resetStats,
+			}},
+		})
+	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = time.Hour }))
 }
 
 func TestMessageContactResource_retainOnDestroy(t *testing.T) {
@@ -620,6 +661,7 @@ func TestMessageContactResource_timeouts(t *testing.T) {
 		c := newContact("test")
 		c.extra = "  timeouts {\n    create = \"2s\"\n    read   = \"2s\"\n    delete = \"2s\"\n  }"
 		var start time.Time
+		var id string
 		failAll := func() {
 			start = time.Now()
 			env.emulated().MustApply(func(s *emulator.Settings) { s.ServerErrorRate = 1 })
@@ -638,13 +680,16 @@ func TestMessageContactResource_timeouts(t *testing.T) {
 			Steps: []resource.TestStep{
 				// Create: retries stop at the create timeout.
 				{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
-				{PreConfig: restore, Config: env.config(c), ConfigStateChecks: contactChecks(c)},
+				{PreConfig: restore, Config: env.config(c), ConfigStateChecks: contactChecks(c), Check: captureID(c.addr(), &id)},
 				// Read: a refresh gives up at the read timeout.
 				{PreConfig: failAll, Config: env.config(c), ExpectError: serverError},
-				// Delete: the wait for an asynchronous deletion stops at the
-				// delete timeout and says so.
+				// Delete: the wait for an asynchronous deletion (the contact
+				// is bound elsewhere) stops at the delete timeout and says so.
 				{
-					PreConfig:   restore,
+					PreConfig: func() {
+						restore()
+						env.bindElsewhere(&id)()
+					},
 					Config:      env.providerHCL(),
 					ExpectError: regexp.MustCompile(`(?s)Unable to Delete Message Contact.*delete timeout expired`),
 				},

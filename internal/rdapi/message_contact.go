@@ -51,7 +51,7 @@ func errNoContactID(action string) error {
 // waiting for the quota of its action never holds the slot that a write of
 // another action could use (at -parallelism=30 the Adds, waiting for their
 // quota with the slot, held up the verification sends behind them).
-func write[T any](ctx context.Context, c *Client, x *exchange, params url.Values) (*T, error) {
+func write[T any](ctx context.Context, c *Client, x *exchange, params url.Values) (_ *T, err error) {
 	if err := c.pacer.wait(ctx, x.action); err != nil {
 		return nil, &notAppliedError{fmt.Errorf("%s: waiting for its turn under the API quota: %w", x.action, err)}
 	}
@@ -60,7 +60,13 @@ func write[T any](ctx context.Context, c *Client, x *exchange, params url.Values
 		return nil, &notAppliedError{fmt.Errorf("%s: %w", x.action, err)}
 	}
 	defer release()
-	defer c.snapshot.touch(params.Get("ContactId"))
+	defer func() {
+		var unbound []string
+		if err == nil {
+			unbound = x.unbinds
+		}
+		c.snapshot.touch(params.Get("ContactId"), unbound)
+	}()
 	x.turnTaken = true
 	v, err := send[T](ctx, c, x, params)
 	if err != nil && ctx.Err() != nil && !x.ambiguous {
@@ -336,7 +342,11 @@ func (c *Client) bindMembers(ctx context.Context, action, contactID string, memb
 	flatten(q, "Members", members)
 	// The reply lists the bindings (ContactId, MemberId, ModifyDate); a read
 	// shows them as the contact's Members, so the client keeps only success.
-	_, err := write[requestIDReply](ctx, c, &exchange{action: action}, q)
+	x := &exchange{action: action}
+	if action == actionDisassociate {
+		x.unbinds = members
+	}
+	_, err := write[requestIDReply](ctx, c, x, q)
 	return err
 }
 

@@ -181,6 +181,9 @@ type exchange struct {
 	// turnTaken says that the first attempt's turn under the pace was
 	// taken before the call (by write); the pacer lets that attempt go.
 	turnTaken bool
+	// unbinds, on a DisassociateMembers, are its members: once it
+	// succeeds, the snapshot knows the contact no longer has them.
+	unbinds []string
 }
 
 type exchangeKey struct{}

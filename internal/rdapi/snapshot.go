@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,6 +89,9 @@ type Snapshot struct {
 	// write (the key "" stands for writes that add contacts).
 	gen     uint64
 	touched map[string]uint64
+	// unbinds holds, per contact, the run of successful DisassociateMembers
+	// calls that are its latest writes (see Bindings).
+	unbinds map[string]*unbindRun
 	cur     *snapshot
 	pending *snapshotBuild
 	// broken is set when listing was refused (for example not permitted):
@@ -125,7 +129,14 @@ func newSnapshot(c *Client, on bool, maxAge time.Duration) *Snapshot {
 	if maxAge <= 0 {
 		maxAge = DefaultSnapshotMaxAge
 	}
-	return &Snapshot{c: c, on: on, maxAge: maxAge, touched: map[string]uint64{}}
+	return &Snapshot{c: c, on: on, maxAge: maxAge, touched: map[string]uint64{}, unbinds: map[string]*unbindRun{}}
+}
+
+// unbindRun is a run of writes to one contact that were all successful
+// unbinds: every write after gen since, up to gen last, removed members.
+type unbindRun struct {
+	since, last uint64
+	members     []string
 }
 
 // Snapshot returns the client's batched-read snapshot.
@@ -136,12 +147,63 @@ func (s *Snapshot) Enabled() bool { return s.on }
 
 // touch records a write of contactID ("" for a write that adds a contact).
 // The client calls it after every write, whatever its outcome: a failed
-// write may have been committed.
-func (s *Snapshot) touch(contactID string) {
+// write may have been committed. unbound names the members a
+// DisassociateMembers call certainly removed (it succeeded); nil for any
+// other write.
+func (s *Snapshot) touch(contactID string, unbound []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	prev := s.touched[contactID]
 	s.gen++
 	s.touched[contactID] = s.gen
+	if len(unbound) == 0 {
+		delete(s.unbinds, contactID)
+		return
+	}
+	run := s.unbinds[contactID]
+	if run == nil || run.last != prev {
+		run = &unbindRun{since: prev}
+		s.unbinds[contactID] = run
+	}
+	run.last = s.gen
+	run.members = append(run.members, unbound...)
+}
+
+// BindingsMaxAge bounds the age of the listing that Bindings answers from.
+// A binding made by someone else after that listing is not in its answer:
+// the bound keeps that window short (a destroy of 500 contacts takes about
+// half a minute at the API's quota, so one listing serves it), and a
+// longer operation lists again.
+const BindingsMaxAge = 30 * time.Second
+
+// Bindings returns the objects contact id is bound to as far as this
+// operation knows without reading the contact alone: its Members in a
+// listing at most BindingsMaxAge old, less the members that this client's
+// DisassociateMembers calls removed since. ok is false when only
+// GetMessageContact could tell: batching is off, the listing does not show
+// the contact, or this client wrote it since in any other way (a bind, a
+// failed unbind, an update).
+func (s *Snapshot) Bindings(ctx context.Context, id string) (members []string, ok bool) {
+	snap, err := s.get(ctx, need{maxAge: BindingsMaxAge})
+	if snap == nil || err != nil {
+		return nil, false
+	}
+	v, listed := snap.contacts[id]
+	if !listed {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.touched[id] <= snap.gen {
+		return slices.Clone(v.Members), true
+	}
+	run := s.unbinds[id]
+	if run == nil || run.since > snap.gen || run.last != s.touched[id] {
+		return nil, false
+	}
+	// The listing may or may not show the unbinds that overlap its build:
+	// removing them again is harmless.
+	return slices.DeleteFunc(slices.Clone(v.Members), func(m string) bool { return slices.Contains(run.members, m) }), true
 }
 
 // Contact returns contact id with its pending targets, from the snapshot
@@ -174,7 +236,7 @@ func (s *Snapshot) contact(ctx context.Context, id string, floor uint64) (*Conta
 	if id == "" {
 		return nil, errNoContactID(actionGet)
 	}
-	snap, err := s.get(ctx, false, floor)
+	snap, err := s.get(ctx, need{floor: floor})
 	if snap == nil || err != nil {
 		if err != nil && !s.fallback(err) {
 			return nil, err
@@ -218,7 +280,7 @@ func (s *Snapshot) ContactByName(ctx context.Context, name string) (*Contact, er
 // built; with batching off it lists the contacts and reads the pending
 // targets of the kept ones.
 func (s *Snapshot) Contacts(ctx context.Context, keep func(*MessageContact) bool) ([]*Contact, error) {
-	snap, err := s.get(ctx, true, 0)
+	snap, err := s.get(ctx, need{whole: true})
 	if err != nil && !s.fallback(err) {
 		return nil, err
 	}
@@ -271,11 +333,20 @@ func (s *Snapshot) fallback(err error) bool {
 	return true
 }
 
+// need says what a read needs of a snapshot beyond the usual age bound.
+type need struct {
+	// whole asks for one that reflects every write of this client, as
+	// listing the whole directory needs.
+	whole bool
+	// floor asks for one whose build number is above it (imports).
+	floor uint64
+	// maxAge, when set, is a tighter age bound than the snapshot's own.
+	maxAge time.Duration
+}
+
 // get returns a snapshot fit for use, building one if needed; nil (and no
-// error) when batching is off. whole asks for one that reflects every
-// write of this client, as listing the whole directory needs; floor for
-// one whose build number is above it (imports).
-func (s *Snapshot) get(ctx context.Context, whole bool, floor uint64) (*snapshot, error) {
+// error) when batching is off.
+func (s *Snapshot) get(ctx context.Context, n need) (*snapshot, error) {
 	if !s.on {
 		return nil, nil
 	}
@@ -284,12 +355,16 @@ func (s *Snapshot) get(ctx context.Context, whole bool, floor uint64) (*snapshot
 		s.mu.Unlock()
 		return nil, nil
 	}
-	if cur := s.cur; cur != nil && s.c.now().Sub(cur.at) < s.maxAge && (!whole || cur.gen == s.gen) && cur.seq > floor {
+	maxAge := s.maxAge
+	if n.maxAge > 0 {
+		maxAge = min(maxAge, n.maxAge)
+	}
+	if cur := s.cur; cur != nil && s.c.now().Sub(cur.at) < maxAge && (!n.whole || cur.gen == s.gen) && cur.seq > n.floor {
 		s.mu.Unlock()
 		return cur, nil
 	}
 	b := s.pending
-	if b == nil || b.seq <= floor {
+	if b == nil || b.seq <= n.floor {
 		// None in flight, or one started too early for this read: start
 		// another (the earlier one still serves its own readers).
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), snapshotBuildTimeout)
@@ -461,7 +536,7 @@ func (s *Snapshot) current() *snapshot {
 // this client wrote the contact since the snapshot, or the snapshot does
 // not list it. It never reads the contact alone.
 func (s *Snapshot) Cached(ctx context.Context, id string) *Contact {
-	snap, err := s.get(ctx, false, 0)
+	snap, err := s.get(ctx, need{})
 	if snap == nil || err != nil {
 		return nil
 	}

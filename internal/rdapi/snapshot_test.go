@@ -26,6 +26,9 @@ type fakeDirectory struct {
 	verifyNeedsContactID bool
 	// listRefused answers every ListMessageContacts with this code (403).
 	listRefused string
+	// refuseBinds answers AssociateMembers and DisassociateMembers with
+	// this code (400).
+	refuseBinds string
 	// beforeList runs (unlocked) before a ListMessageContacts page is
 	// served, with its page number.
 	beforeList func(page int)
@@ -195,6 +198,25 @@ func (d *fakeDirectory) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		default:
 			apiFail(w, http.StatusNotFound, CodeContactNotFound)
 		}
+	case actionAssociate, actionDisassociate:
+		i := d.index(q.Get("ContactId"))
+		if i < 0 {
+			apiFail(w, http.StatusNotFound, CodeContactNotFound)
+			return
+		}
+		if d.refuseBinds != "" {
+			apiFail(w, http.StatusBadRequest, d.refuseBinds)
+			return
+		}
+		for n := 1; q.Get(fmt.Sprintf("Members.%d", n)) != ""; n++ {
+			m := q.Get(fmt.Sprintf("Members.%d", n))
+			c := &d.contacts[i]
+			c.Members = slices.DeleteFunc(slices.Clone(c.Members), func(b string) bool { return b == m })
+			if action == actionAssociate {
+				c.Members = append(c.Members, m)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"RequestId": "B"})
 	case actionAdd:
 		mc := fakeContact(10000+len(d.contacts), false)
 		mc.Name = q.Get("Name")
@@ -591,6 +613,81 @@ func TestSnapshot_defaultMaxAgeOutlastsALongRefresh(t *testing.T) {
 		if got := d.count(actionList); got != step.wantLists {
 			t.Fatalf("after %s more: %d list calls, want %d", step.advance, got, step.wantLists)
 		}
+	}
+}
+
+// TestSnapshot_bindings: what a contact is bound to is known without a
+// call from a listing at most BindingsMaxAge old, less what this client
+// unbound since; any other write since, or an unbind that failed, leaves
+// only GetMessageContact to tell, and an older listing is listed again.
+func TestSnapshot_bindings(t *testing.T) {
+	ctx := context.Background()
+	d := newFakeDirectory(5, 0)
+	d.contacts[1].Members = []string{"rd-k3Ux9d", "fd-prod", "1234567890"}
+	clock, advance := fakeClock()
+	c := newBatchingClient(t, d, func(o *Options) { o.now = clock })
+	s := c.Snapshot()
+	id, other := d.contacts[1].ContactID, d.contacts[2].ContactID
+	expect := func(id string, wantOK bool, want ...string) {
+		t.Helper()
+		got, ok := s.Bindings(ctx, id)
+		slices.Sort(got)
+		slices.Sort(want)
+		if ok != wantOK || (ok && !slices.Equal(got, want)) {
+			t.Fatalf("Bindings(%s) = %v, %t; want %v, %t", id, got, ok, want, wantOK)
+		}
+	}
+
+	expect(id, true, "rd-k3Ux9d", "fd-prod", "1234567890")
+	// What this client unbinds is taken off, one call or several.
+	if err := c.DisassociateMembers(ctx, id, []string{"rd-k3Ux9d"}); err != nil {
+		t.Fatal(err)
+	}
+	expect(id, true, "fd-prod", "1234567890")
+	if err := c.DisassociateMembers(ctx, id, []string{"fd-prod", "1234567890"}); err != nil {
+		t.Fatal(err)
+	}
+	expect(id, true)
+	if got := d.count(actionList) + d.count(actionGet); got != 1 {
+		t.Errorf("%d list and get calls, want 1 (the listing)", got)
+	}
+
+	// A bind since the listing: only a read can tell.
+	if err := c.AssociateMembers(ctx, other, []string{"fd-prod"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DisassociateMembers(ctx, other, []string{"rd-k3Ux9d"}); err != nil {
+		t.Fatal(err)
+	}
+	expect(other, false)
+	// So does an unbind that failed (it may have been committed in part),
+	// even after one that succeeded.
+	third := d.contacts[3].ContactID
+	if err := c.DisassociateMembers(ctx, third, []string{"rd-k3Ux9d"}); err != nil {
+		t.Fatal(err)
+	}
+	d.refuseBinds = "InvalidParameter.Members"
+	if err := c.DisassociateMembers(ctx, third, []string{"fd-prod"}); err == nil {
+		t.Fatal("the refused unbind succeeded")
+	}
+	expect(third, false)
+	d.refuseBinds = ""
+
+	// An older listing is not trusted: the next answer lists again, and
+	// shows what the API now holds (the bind above included).
+	advance(BindingsMaxAge)
+	expect(other, true, "fd-prod")
+	if got := d.count(actionList); got != 2 {
+		t.Errorf("%d list calls, want 2 (the listing had passed BindingsMaxAge)", got)
+	}
+	expect(d.contacts[4].ContactID, true, "rd-k3Ux9d")
+	if _, ok := s.Bindings(ctx, "c-0000000000009999"); ok {
+		t.Error("Bindings of a contact the listing does not show reported ok")
+	}
+
+	off := newTestClient(t, d.ServeHTTP, func(o *Options) { o.RateLimit = -1 }).Snapshot()
+	if _, ok := off.Bindings(ctx, id); ok {
+		t.Error("Bindings with batching off reported ok")
 	}
 }
 
