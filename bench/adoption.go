@@ -19,8 +19,9 @@ const adoptionRecipe = "examples/guides/adopt-existing-contacts/main.tf"
 // unmeasured apply whose state is then dropped; then the README's recipe
 // (the plural data source, import blocks with for_each for every contact
 // and for the member set of every bound one) is planned at -parallelism=30
-// (it must plan exactly N + N/2 imports) and at the default, each -samples
-// times, applied, and destroyed. The adoption rows' baseline is `plan -refresh=false` of the
+// (it must plan exactly N + N/2 imports) and at the default, and applied
+// (the state dropped before each run again), each -samples times, and
+// destroyed. The adoption rows' baseline is `plan -refresh=false` of the
 // same configuration once adopted.
 func (s *scenario) adopt(ctx context.Context) error {
 	if err := s.fresh(ctx); err != nil {
@@ -36,10 +37,8 @@ func (s *scenario) adopt(ctx context.Context) error {
 	if err := s.verify(ctx, 0, s.n); err != nil {
 		return err
 	}
-	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
-		if err := os.Remove(filepath.Join(s.dir, f)); err != nil && !os.IsNotExist(err) {
-			return err
-		}
+	if err := s.dropState(); err != nil {
+		return err
 	}
 	recipe, err := os.ReadFile(adoptionRecipe)
 	if err != nil {
@@ -79,10 +78,17 @@ func (s *scenario) adopt(ctx context.Context) error {
 			fmt.Fprintf(os.Stderr, "bench: %s planned %d imports, want %d\n", step.op, got, imports)
 		}
 		// A plan changes nothing, so it runs -samples times like the
-		// other plans: the row has the calls of the first run and the
-		// median wall and CPU times.
+		// other plans; so does the apply, which changes only the state:
+		// dropped before each run again, it imports the same directory
+		// with the same calls. The row has the calls of the first run and
+		// the median wall and CPU times.
 		walls, cpus := []time.Duration{res.wall}, []cpuSplit{res.cpu}
-		for i := 1; i < s.o.samples && step.op == opAdoptPlan; i++ {
+		for i := 1; i < s.o.samples; i++ {
+			if step.op == opAdoptApply {
+				if err := s.dropState(); err != nil {
+					return err
+				}
+			}
 			again, err := s.cli.run(ctx, step.cmd)
 			if err != nil {
 				return err
@@ -116,6 +122,17 @@ func (s *scenario) adopt(ctx context.Context) error {
 		}
 	}
 	return s.measure(ctx, opAdoptDestroy, p, true, destroy(p))
+}
+
+// dropState removes the local state: the contacts stay in the emulator,
+// for an adoption to take over.
+func (s *scenario) dropState() error {
+	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		if err := os.Remove(filepath.Join(s.dir, f)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // plannedImports reads "Plan: N to import" (0 when the plan imports
