@@ -281,11 +281,19 @@ var mutatingActions = map[string]bool{
 
 // lowerBound is the least time the calls that succeeded can take. The
 // calls fall into phases that run one after the other (phase numbers each
-// action); within a phase, the writes one after another under the
-// account's write lock, latency each, or the busiest action at the
-// per-action quota, whichever is longer. Throttled and conflicting
-// attempts do not count: they are waste, not work.
+// action from 0; -1 for an action that runs alongside them all); within a
+// phase, the writes one after another under the account's write lock,
+// latency each, or the busiest action at the per-action quota, whichever
+// is longer; and no less than the busiest action of those alongside takes
+// at its quota. Throttled and conflicting attempts do not count: they are
+// waste, not work.
 func lowerBound(c emulator.Stats, latency time.Duration, rateLimit int, phase func(action string) int) time.Duration {
+	atQuota := func(n int) time.Duration {
+		if rateLimit <= 0 {
+			return 0
+		}
+		return time.Duration(n) * time.Second / time.Duration(rateLimit)
+	}
 	writes, busiest := map[int]int{}, map[int]int{}
 	for action, n := range c.Calls {
 		done := n - c.Throttled[action] - c.Conflicts[action]
@@ -297,26 +305,27 @@ func lowerBound(c emulator.Stats, latency time.Duration, rateLimit int, phase fu
 	}
 	var total time.Duration
 	for p, b := range busiest {
-		d := time.Duration(writes[p]) * latency
-		if rateLimit > 0 {
-			d = max(d, time.Duration(b)*time.Second/time.Duration(rateLimit))
+		if p >= 0 {
+			total += max(time.Duration(writes[p])*latency, atQuota(b))
 		}
-		total += d
 	}
-	return total
+	return max(total, atQuota(busiest[-1]))
 }
 
 // onePhase puts every call of a command in one phase.
 func onePhase(string) int { return 0 }
 
-// destroyPhase orders a destroy's calls as Terraform does: it orders
+// destroyPhase orders a destroy's writes as Terraform does: it orders
 // destroys by resource, not by instance, so no contact is deleted before
 // every binding and member set of a resource that refers to the contacts'
-// resource is destroyed; the unbinds come first, then the deletes (and the
-// rest).
+// resource is destroyed; the unbinds come first, then the deletes. Reads
+// run in either phase.
 func destroyPhase(action string) int {
-	if action == "DisassociateMembers" {
+	switch action {
+	case "DisassociateMembers":
 		return 0
+	case "DeleteMessageContact":
+		return 1
 	}
-	return 1
+	return -1
 }

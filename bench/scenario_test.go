@@ -49,6 +49,15 @@ func TestLowerBound(t *testing.T) {
 			want:  2 * time.Second,
 		},
 		{
+			name: "unbatched destroy: the reads run in either phase",
+			stats: emulator.Stats{Calls: map[string]int{
+				"DisassociateMembers": 25, "DeleteMessageContact": 50, "GetMessageContact": 150,
+			}},
+			phase: destroyPhase,
+			rate:  quota,
+			want:  7500 * time.Millisecond, // the Gets at the quota; the phases take 3.75 s
+		},
+		{
 			name:  "without a quota, the writes back to back under the lock",
 			stats: emulator.Stats{Calls: map[string]int{"DisassociateMembers": 10, "DeleteMessageContact": 10, "ListMessageContacts": 3}},
 			phase: destroyPhase,
