@@ -230,6 +230,35 @@ func TestDelete_async(t *testing.T) {
 		c.must("GetMessageContactDeletionStatus", map[string]any{"ContactId": id})
 		c.mustFail("GetMessageContact", map[string]any{"ContactId": id}, "EntityNotExists.Contact", 404)
 	})
+	t.Run("retained: at once, or asynchronously under retained_deletion=async, never failing", func(t *testing.T) {
+		s := NewServer(t)
+		c := newSDK(t, s, signV3)
+		id := c.addContact("tom", "tom@example.com", "")
+		if got := c.must("DeleteMessageContact", map[string]any{"ContactId": id})["Status"]; got != "Deleted" {
+			t.Fatalf("Status = %v, want Deleted", got)
+		}
+		c.mustFail("GetMessageContact", map[string]any{"ContactId": id}, "EntityNotExists.Contact", 404)
+
+		s.MustApply(func(cfg *Settings) { cfg.RetainedDeletion = RetainedAsync })
+		reasons := []FailReason{{AccountID: "1500000000000002", MessageTypes: []string{"AccountExpenses"}}}
+		s.FailNextDeletion(reasons)
+		id = c.addContact("ann", "ann@example.com", "")
+		if got := c.must("DeleteMessageContact", map[string]any{"ContactId": id, "RetainContactInMembers": true})["Status"]; got != "Deleting" {
+			t.Fatalf("Status = %v, want Deleting", got)
+		}
+		if got := c.get(id)["Status"]; got != "Deleting" {
+			t.Fatalf("contact status = %v, want Deleting", got)
+		}
+		c.mustFail("GetMessageContact", map[string]any{"ContactId": id}, "EntityNotExists.Contact", 404)
+		// The armed failure is left for a deletion that removes a contact
+		// from its members.
+		id = c.addContact("bob", "bob@example.com", "")
+		c.must("DeleteMessageContact", map[string]any{"ContactId": id, "RetainContactInMembers": false})
+		c.must("GetMessageContactDeletionStatus", map[string]any{"ContactId": id})
+		if st := c.must("GetMessageContactDeletionStatus", map[string]any{"ContactId": id})["ContactDeletionStatus"].(map[string]any); st["Status"] != "Failed" {
+			t.Errorf("the purging deletion after a retained one: %v, want Failed", st)
+		}
+	})
 }
 
 func TestPaging(t *testing.T) {

@@ -217,8 +217,11 @@
 //
 // Deletion
 //   - [D] RetainContactInMembers (default true) keeps the contact in its
-//     members' settings; the emulator then removes it at once and answers
-//     Status Deleted.
+//     members' settings. [A] The emulator then removes it at once and
+//     answers Status Deleted. Switch: Settings.RetainedDeletion
+//     (retained_deletion, sync or async): async answers Deleting and deletes
+//     as below (Settings.AsyncDelete), never failing, since the contact is
+//     removed from no member.
 //   - [D] With false, the answer is Status Deleting and the deletion is
 //     asynchronous. [A] The contact shows Deleting in Get/List for the
 //     configured time (Settings.AsyncDelete), then disappears (404). With 0 (the

@@ -59,6 +59,33 @@ func (d TargetDisplay) MarshalText() ([]byte, error) { return []byte(d.String())
 // UnmarshalText parses "full" or "masked".
 func (d *TargetDisplay) UnmarshalText(b []byte) error { return targetDisplays.parse(d, b) }
 
+// RetainedDeletion selects how DeleteMessageContact with
+// RetainContactInMembers=true deletes. The contract infers that it deletes
+// at once (Status Deleted), since nothing is removed from the members; the
+// docs do not say (see the fidelity contract).
+type RetainedDeletion int
+
+const (
+	// RetainedSync removes the contact at once and answers Deleted (the
+	// default).
+	RetainedSync RetainedDeletion = iota
+	// RetainedAsync answers Deleting and deletes as a deletion with
+	// RetainContactInMembers=false does (Settings.AsyncDelete), except that
+	// it cannot fail: it removes the contact from no member.
+	RetainedAsync
+)
+
+var retainedDeletions = enum[RetainedDeletion]{"retained deletion", []string{"sync", "async"}}
+
+// String returns "sync" or "async".
+func (d RetainedDeletion) String() string { return retainedDeletions.name(d) }
+
+// MarshalText returns String.
+func (d RetainedDeletion) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses "sync" or "async".
+func (d *RetainedDeletion) UnmarshalText(b []byte) error { return retainedDeletions.parse(d, b) }
+
 // LockScope selects what a mutating call locks while it runs.
 type LockScope int
 

@@ -253,11 +253,11 @@ func (e *Emulator) deleteMessageContact(c *call) (any, *apiError) {
 	if ct.deleting {
 		return deleteContactResponse{RequestID: c.requestID, Status: statusDeleting}, nil
 	}
-	if retain {
+	if retain && e.cfg.settings.RetainedDeletion == RetainedSync {
 		e.store.remove(id)
 		return deleteContactResponse{RequestID: c.requestID, Status: statusDeleted}, nil
 	}
-	e.store.startDeletion(ct, c.now)
+	e.store.startDeletion(ct, c.now, !retain)
 	return deleteContactResponse{RequestID: c.requestID, Status: statusDeleting}, nil
 }
 

@@ -49,6 +49,10 @@ type Settings struct {
 	// RetainContactInMembers=false stays Deleting, on the emulator's clock.
 	// With 0 exactly one read observes it Deleting, then it completes.
 	AsyncDelete time.Duration `json:"async_delete" help:"how long a contact deleted with RetainContactInMembers=false stays Deleting"`
+	// RetainedDeletion says whether a delete with RetainContactInMembers=true
+	// removes the contact at once (Status Deleted) or, like one with false,
+	// asynchronously (Status Deleting, for AsyncDelete), never failing.
+	RetainedDeletion RetainedDeletion `json:"retained_deletion" help:"DeleteMessageContact with RetainContactInMembers=true: sync (Status Deleted) or async (Deleting, as async_delete says)"`
 	// ReadAfterCreateDelay hides a new contact from GetMessageContact and
 	// ListMessageContacts (404 / absent) for this long after
 	// AddMessageContact, on the emulator's clock.

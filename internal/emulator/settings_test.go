@@ -25,6 +25,7 @@ var everySetting = Settings{
 	DailySendLimit:       3,
 	MaxMembersPerContact: 7,
 	AsyncDelete:          2 * time.Second,
+	RetainedDeletion:     RetainedAsync,
 	ReadAfterCreateDelay: time.Minute,
 	ServerErrorRate:      0.25,
 	CreateDateZone:       0,

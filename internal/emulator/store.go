@@ -353,14 +353,18 @@ func (s *store) unbind(c *contact, members []string) {
 	c.bindings = slices.DeleteFunc(c.bindings, func(b binding) bool { return slices.Contains(members, b.id) })
 }
 
-// startDeletion starts an asynchronous deletion, armed to fail if
-// armDeletionFailure was called.
-func (s *store) startDeletion(c *contact, now time.Time) {
+// startDeletion starts an asynchronous deletion. One that removes the
+// contact from its members (purge) is armed to fail if armDeletionFailure
+// was called; one that keeps it there cannot fail.
+func (s *store) startDeletion(c *contact, now time.Time, purge bool) {
 	c.deleting = true
 	c.deleteStarted = now
 	c.lastFailure = nil
-	c.deleteFailWith = s.failNextDeletion
-	s.failNextDeletion = nil
+	c.deleteFailWith = nil
+	if purge {
+		c.deleteFailWith = s.failNextDeletion
+		s.failNextDeletion = nil
+	}
 }
 
 // armDeletionFailure makes the next asynchronous deletion fail with reasons.

@@ -591,6 +591,29 @@ func TestMessageContactResource_destroyOfAnUnboundContactDoesNotWait(t *testing.
 	}, emulator.WithSettings(func(cfg *emulator.Settings) { cfg.AsyncDelete = time.Hour }))
 }
 
+// TestMessageContactResource_retainedDeletionAsynchronous: should the API
+// delete asynchronously even with RetainContactInMembers=true (the emulator's
+// retained_deletion = async), the destroy of a contact bound to nothing, and
+// of a retained one, waits until each is gone.
+func TestMessageContactResource_retainedDeletionAsynchronous(t *testing.T) {
+	t.Parallel()
+	forEachReadMode(t, func(t *testing.T, env *testEnv) {
+		env.requireEmulator("deletes retained contacts asynchronously")
+		c := newContact("test")
+		set := memberSet("test", c, env.directory().folderA)
+		retained := newContact("kept")
+		retained.retain = ptr(true)
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6Factories,
+			CheckDestroy:             env.checkDestroyed,
+			Steps:                    []resource.TestStep{{Config: env.config(c, set, retained)}},
+		})
+	}, emulator.WithSettings(func(cfg *emulator.Settings) {
+		cfg.RetainedDeletion = emulator.RetainedAsync
+		cfg.AsyncDelete = 1500 * time.Millisecond
+	}))
+}
+
 func TestMessageContactResource_retainOnDestroy(t *testing.T) {
 	t.Parallel()
 	forEachReadMode(t, func(t *testing.T, env *testEnv) {
