@@ -531,25 +531,6 @@ func (s *Snapshot) current() *snapshot {
 	return s.cur
 }
 
-// Cached returns contact id from a snapshot (building one if there is
-// none), or nil when only GetMessageContact could tell: batching is off,
-// this client wrote the contact since the snapshot, or the snapshot does
-// not list it. It never reads the contact alone.
-func (s *Snapshot) Cached(ctx context.Context, id string) *Contact {
-	snap, err := s.get(ctx, need{})
-	if snap == nil || err != nil {
-		return nil
-	}
-	s.mu.Lock()
-	written := s.touched[id] > snap.gen
-	s.mu.Unlock()
-	if v, ok := snap.contacts[id]; ok && !written {
-		out := *v
-		return &out
-	}
-	return nil
-}
-
 // Batching reports whether reads are served from snapshots: batching is
 // on and has not been given up.
 func (s *Snapshot) Batching() bool { return s.batching() }
