@@ -6,6 +6,9 @@
 //
 //	go run ./bench -cli .tools/tofu-*/tofu -n 50,200,500
 //
+// -only adoption plays the adoption alone (about three minutes at N = 500),
+// -only lifecycle everything else.
+//
 // For each N and batching mode, from a fresh emulator:
 //
 //   - apply of N contacts at each -parallelism (the emulator is reset and the
@@ -59,7 +62,9 @@ type options struct {
 	verifying   int // percent of contacts left Verifying
 	workDir     string
 	keep        bool
-	samples     int // runs of each read-only command (and of every baseline) whose median is reported
+	samples     int  // runs of each read-only command (and of every baseline) whose median is reported
+	lifecycle   bool // play apply, refresh, bindings and destroy
+	adoption    bool // play the adoption and the destroy of the adopted
 }
 
 func main() {
@@ -85,6 +90,7 @@ func parseFlags(args []string) (options, error) {
 		sizes       = fs.String("n", "50,200,500", "comma-separated numbers of contacts")
 		parallelism = fs.String("parallelism", "10,30", "comma-separated -parallelism values of the contact applies")
 		batch       = fs.String("batch", "on,off", "batched reads: on, off or on,off")
+		only        = fs.String("only", "lifecycle,adoption", "the scenarios to play: lifecycle (apply, refresh, bindings, destroy), adoption, or both")
 	)
 	fs.StringVar(&o.cli, "cli", os.Getenv("TF_ACC_TERRAFORM_PATH"), "OpenTofu or Terraform CLI (default $TF_ACC_TERRAFORM_PATH)")
 	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "server-side time of every API call")
@@ -111,6 +117,16 @@ func parseFlags(args []string) (options, error) {
 			o.batch = append(o.batch, false)
 		default:
 			return o, fmt.Errorf("-batch: want on, off or on,off, got %q", *batch)
+		}
+	}
+	for f := range strings.SplitSeq(*only, ",") {
+		switch strings.TrimSpace(f) {
+		case "lifecycle":
+			o.lifecycle = true
+		case "adoption":
+			o.adoption = true
+		default:
+			return o, fmt.Errorf("-only: want lifecycle, adoption or lifecycle,adoption, got %q", *only)
 		}
 	}
 	if o.cli == "" {

@@ -59,6 +59,19 @@ type scenario struct {
 }
 
 func (s *scenario) play(ctx context.Context) error {
+	if s.o.lifecycle {
+		if err := s.lifecycle(ctx); err != nil {
+			return err
+		}
+	}
+	if s.o.adoption {
+		return s.adopt(ctx)
+	}
+	return nil
+}
+
+// lifecycle plays the applies, refreshes, bindings and destroy.
+func (s *scenario) lifecycle(ctx context.Context) error {
 	if err := s.writeConfig(false); err != nil {
 		return err
 	}
@@ -105,10 +118,7 @@ func (s *scenario) play(ctx context.Context) error {
 	if err := s.measure(ctx, opRefreshBound, 0, false, plan(true, false)); err != nil {
 		return err
 	}
-	if err := s.measure(ctx, opDestroy, p, true, destroy(p)); err != nil {
-		return err
-	}
-	return s.adopt(ctx)
+	return s.measure(ctx, opDestroy, p, true, destroy(p))
 }
 
 func (s *scenario) writeConfig(bindings bool) error {

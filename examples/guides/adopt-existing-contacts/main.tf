@@ -6,15 +6,31 @@
 data "resourcedirectory_message_contacts" "existing" {}
 
 locals {
-  # Contacts by name (names are unique within a resource directory), except
-  # those being deleted.
-  contacts = {
-    for c in data.resourcedirectory_message_contacts.existing.contacts : c.name => c
+  # Every contact, except those being deleted.
+  existing = [
+    for c in data.resourcedirectory_message_contacts.existing.contacts : c
     if c.status != "Deleting"
+  ]
+
+  # Contacts by name (names are unique within a resource directory), with
+  # what the resources below take and nothing more: the CLI evaluates a
+  # resource's for_each again for each of its instances, so a lean map keeps
+  # the plan of a large directory fast.
+  contacts = {
+    for c in local.existing : c.name => {
+      id            = c.id
+      email_address = c.email_address
+      phone_number  = c.phone_number
+      title         = c.title
+      message_types = c.message_types
+    }
   }
 
   # The contacts bound to anything: each gets its complete set of bindings.
-  bound = { for name, c in local.contacts : name => c if length(c.members) > 0 }
+  bound = {
+    for c in local.existing : c.name => { id = c.id, members = c.members }
+    if length(c.members) > 0
+  }
 }
 
 import {
@@ -26,7 +42,7 @@ import {
 resource "resourcedirectory_message_contact" "adopted" {
   for_each = local.contacts
 
-  name          = each.value.name
+  name          = each.key
   email_address = each.value.email_address
   phone_number  = each.value.phone_number
   title         = each.value.title
@@ -44,8 +60,14 @@ import {
 resource "resourcedirectory_message_contact_members" "adopted" {
   for_each = local.bound
 
-  contact_id = resourcedirectory_message_contact.adopted[each.key].id
+  # The contact's ID as listed: a reference to
+  # resourcedirectory_message_contact.adopted[each.key] would have the CLI
+  # decode every adopted contact for each member set. depends_on keeps the
+  # order a reference gives (member sets are destroyed before contacts).
+  contact_id = each.value.id
   member_ids = each.value.members
+
+  depends_on = [resourcedirectory_message_contact.adopted]
 }
 
 # The adopted contacts as literal values: save this output as
@@ -53,7 +75,7 @@ resource "resourcedirectory_message_contact_members" "adopted" {
 # directory (see the guide).
 output "contacts" {
   value = {
-    for name, c in local.contacts : name => {
+    for c in local.existing : c.name => {
       email_address = c.email_address
       phone_number  = c.phone_number
       title         = c.title
