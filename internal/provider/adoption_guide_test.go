@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -26,7 +27,8 @@ const (
 // pending change, some bound to the root, folders or accounts): one plan
 // imports every contact and member set and changes nothing, the plan after it
 // is empty, and the guide's "own the values" configuration, fed the saved
-// output, plans no resource change. Both emulator read modes, since what the API shows
+// output, plans no resource change, and a new entry there creates its contact
+// and member set. Both emulator read modes, since what the API shows
 // for a pending change is undocumented.
 func TestExamples_adoptExistingContacts(t *testing.T) {
 	for _, mode := range []emulator.ReadMode{emulator.ReadSubmitted, emulator.ReadVerified} {
@@ -69,6 +71,24 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectImportOnly{imports: 0}}},
 					},
 					{
+						// A new entry creates its contact and binds it: the member
+						// set takes the new contact's ID, unknown at plan time,
+						// through the owned configuration's map of IDs.
+						PreConfig: func() { t.Setenv("TF_VAR_contacts", withNewContact(t, savedContacts)) },
+						Config:    readExample(t, "provider/provider.tf") + "\n" + readExample(t, adoptionOwnedExample),
+						ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func() error {
+							for _, c := range env.emulated().Contacts() {
+								if c.Name == newOwnedContact {
+									if !slices.Equal(c.Members, []string{"fd-Sec6Tr1Hy"}) {
+										return fmt.Errorf("%s is bound to %v, want [fd-Sec6Tr1Hy]", c.Name, c.Members)
+									}
+									return nil
+								}
+							}
+							return fmt.Errorf("no contact %s after the apply", newOwnedContact)
+						})},
+					},
+					{
 						// NOTE: terraform-plugin-testing's final destroy reads the
 						// state through a shim that rejects for_each instances, so
 						// destroy here, by removing the configuration.
@@ -84,6 +104,31 @@ func TestExamples_adoptExistingContacts(t *testing.T) {
 			})
 		})
 	}
+}
+
+// newOwnedContact is the contact withNewContact adds to the owned values.
+const newOwnedContact = "OwnedNew"
+
+// withNewContact returns the saved contacts output (JSON) with one more
+// entry, bound to a folder, as a user adds one to contacts.auto.tfvars.json.
+func withNewContact(t *testing.T, saved string) string {
+	t.Helper()
+	var contacts map[string]any
+	if err := json.Unmarshal([]byte(saved), &contacts); err != nil {
+		t.Fatalf("the saved contacts output is not a JSON object: %v", err)
+	}
+	contacts[newOwnedContact] = map[string]any{
+		"email_address": "owned-new@example.com",
+		"phone_number":  nil,
+		"title":         "FinanceDirector",
+		"message_types": []string{"AccountExpenses"},
+		"members":       []string{"fd-Sec6Tr1Hy"},
+	}
+	b, err := json.Marshal(contacts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // seedDirectory creates n contacts through the API with varied values,

@@ -24,9 +24,16 @@ resource "resourcedirectory_message_contact" "adopted" {
   message_types = each.value.message_types
 }
 
+# Each contact's ID by name, built once: a member set referring to
+# resourcedirectory_message_contact.adopted[each.key] would have the CLI
+# evaluate every contact for each member set.
+locals {
+  contact_ids = { for name, c in resourcedirectory_message_contact.adopted : name => c.id }
+}
+
 resource "resourcedirectory_message_contact_members" "adopted" {
   for_each = { for name, c in var.contacts : name => c if length(c.members) > 0 }
 
-  contact_id = resourcedirectory_message_contact.adopted[each.key].id
+  contact_id = local.contact_ids[each.key]
   member_ids = each.value.members
 }
