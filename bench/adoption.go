@@ -19,10 +19,10 @@ const adoptionRecipe = "examples/guides/adopt-existing-contacts/main.tf"
 // unmeasured apply whose state is then dropped; then the README's recipe
 // (the plural data source, import blocks with for_each for every contact
 // and for the member set of every bound one) is planned at -parallelism=30
-// (it must plan exactly N + N/2 imports) and at the default, and applied
-// (the state dropped before each run again), each -samples times, and
-// destroyed. The adoption rows' baseline is `plan -refresh=false` of the
-// same configuration once adopted.
+// (it must plan exactly N + N/2 imports) and at the default, and applied,
+// each from a dropped state, in -samples rounds that each end with the
+// rows' baseline, `plan -refresh=false` of the same configuration once
+// adopted; then the adopted directory is destroyed.
 func (s *scenario) adopt(ctx context.Context) error {
 	if err := s.fresh(ctx); err != nil {
 		return err
@@ -50,8 +50,7 @@ func (s *scenario) adopt(ctx context.Context) error {
 	}
 
 	imports := s.n + (s.n+1)/2
-	var rows []int
-	for _, step := range []struct {
+	steps := []struct {
 		op          string
 		parallelism int
 		cmd         command
@@ -59,66 +58,63 @@ func (s *scenario) adopt(ctx context.Context) error {
 		{opAdoptPlan, 30, planWith(30)},
 		{opAdoptPlan, 0, planWith(0)},
 		{opAdoptApply, p, apply(p)},
-	} {
-		fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s [%s]\n", s.n, onOff(s.batch), step.op, step.cmd.shown)
-		before, err := s.emu.Admin.Stats(ctx)
-		if err != nil {
-			return err
-		}
-		res, err := s.cli.run(ctx, step.cmd)
-		if err != nil {
-			return err
-		}
-		after, err := s.emu.Admin.Stats(ctx)
-		if err != nil {
-			return err
-		}
-		if got := plannedImports(res.output); got != imports {
-			res.errors = max(res.errors, 1)
-			fmt.Fprintf(os.Stderr, "bench: %s planned %d imports, want %d\n", step.op, got, imports)
-		}
-		// A plan changes nothing, so it runs -samples times like the
-		// other plans; so does the apply, which changes only the state:
-		// dropped before each run again, it imports the same directory
-		// with the same calls. The row has the calls of the first run and
-		// the median wall and CPU times.
-		walls, cpus := []time.Duration{res.wall}, []cpuSplit{res.cpu}
-		for i := 1; i < s.o.samples; i++ {
-			if step.op == opAdoptApply {
-				if err := s.dropState(); err != nil {
-					return err
-				}
-			}
-			again, err := s.cli.run(ctx, step.cmd)
-			if err != nil {
-				return err
-			}
-			walls, cpus = append(walls, again.wall), append(cpus, again.cpu)
-			res.peakRSS, res.errors = max(res.peakRSS, again.peakRSS), max(res.errors, again.errors)
-		}
-		s.rows = append(s.rows, row{n: s.n, batch: s.batch, op: step.op, parallelism: step.parallelism,
-			calls: since(after, before), wall: median(walls), peakRSS: res.peakRSS, cpu: medianCPU(cpus), errors: res.errors})
-		rows = append(rows, len(s.rows)-1)
 	}
-	// The baseline: a plan without refresh of the adopted configuration.
+	// Rounds of every step, each from a dropped state, then the baseline
+	// in the state the apply left: the commands and their baseline
+	// alternate, as the other plans do with theirs, so that a change in
+	// the machine's speed during the run weighs on both alike. A row has
+	// the calls of the first round and the median wall and CPU times.
+	rows := make([]row, len(steps))
+	walls := make([][]time.Duration, len(steps))
+	cpus := make([][]cpuSplit, len(steps))
 	var (
 		bases    []time.Duration
 		baseCPUs []cpuSplit
 	)
-	for range s.o.samples {
+	for round := range s.o.samples {
+		for i, step := range steps {
+			fmt.Fprintf(os.Stderr, "bench: N=%d batch %s: %s [%s] (round %d)\n", s.n, onOff(s.batch), step.op, step.cmd.shown, round+1)
+			if err := s.dropState(); err != nil {
+				return err
+			}
+			before, err := s.emu.Admin.Stats(ctx)
+			if err != nil {
+				return err
+			}
+			res, err := s.cli.run(ctx, step.cmd)
+			if err != nil {
+				return err
+			}
+			after, err := s.emu.Admin.Stats(ctx)
+			if err != nil {
+				return err
+			}
+			if got := plannedImports(res.output); got != imports {
+				res.errors = max(res.errors, 1)
+				fmt.Fprintf(os.Stderr, "bench: %s planned %d imports, want %d\n", step.op, got, imports)
+			}
+			r := &rows[i]
+			if round == 0 {
+				*r = row{n: s.n, batch: s.batch, op: step.op, parallelism: step.parallelism, calls: since(after, before)}
+			}
+			r.peakRSS, r.errors = max(r.peakRSS, res.peakRSS), max(r.errors, res.errors)
+			walls[i], cpus[i] = append(walls[i], res.wall), append(cpus[i], res.cpu)
+		}
+		// The baseline: a plan without refresh of the adopted configuration.
 		base, err := s.cli.run(ctx, plan(false, false))
 		if err != nil {
 			return err
 		}
-		bases = append(bases, base.wall)
-		baseCPUs = append(baseCPUs, base.cpu)
+		bases, baseCPUs = append(bases, base.wall), append(baseCPUs, base.cpu)
 	}
 	baseline, baseCPU := median(bases), medianCPU(baseCPUs)
-	for _, i := range rows {
-		s.rows[i].baseline, s.rows[i].baseCPU = baseline, baseCPU
-		printRow(s.out, s.rows[i])
-		if s.rows[i].errors > 0 {
-			return fmt.Errorf("%s reported %d errors", s.rows[i].op, s.rows[i].errors)
+	for i := range rows {
+		rows[i].wall, rows[i].cpu = median(walls[i]), medianCPU(cpus[i])
+		rows[i].baseline, rows[i].baseCPU = baseline, baseCPU
+		s.rows = append(s.rows, rows[i])
+		printRow(s.out, rows[i])
+		if rows[i].errors > 0 {
+			return fmt.Errorf("%s reported %d errors", rows[i].op, rows[i].errors)
 		}
 	}
 	return s.measure(ctx, opAdoptDestroy, p, true, destroy(p))
