@@ -142,10 +142,8 @@ func (s *scenario) sync(ctx context.Context) error {
 // fresh empties the emulator and removes the state, so that an apply starts
 // from nothing without paying for a destroy.
 func (s *scenario) fresh(ctx context.Context) error {
-	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
-		if err := os.Remove(filepath.Join(s.dir, f)); err != nil && !os.IsNotExist(err) {
-			return err
-		}
+	if err := s.dropState(); err != nil {
+		return err
 	}
 	return s.emu.Admin.Reset(ctx)
 }

@@ -133,10 +133,11 @@ func newSnapshot(c *Client, on bool, maxAge time.Duration) *Snapshot {
 }
 
 // unbindRun is a run of writes to one contact that were all successful
-// unbinds: every write after gen since, up to gen last, removed members.
+// unbinds: every write of it after gen since, up to its latest, removed
+// members. Any other write of the contact ends the run (touch).
 type unbindRun struct {
-	since, last uint64
-	members     []string
+	since   uint64
+	members []string
 }
 
 // Snapshot returns the client's batched-read snapshot.
@@ -161,11 +162,10 @@ func (s *Snapshot) touch(contactID string, unbound []string) {
 		return
 	}
 	run := s.unbinds[contactID]
-	if run == nil || run.last != prev {
+	if run == nil {
 		run = &unbindRun{since: prev}
 		s.unbinds[contactID] = run
 	}
-	run.last = s.gen
 	run.members = append(run.members, unbound...)
 }
 
@@ -198,7 +198,7 @@ func (s *Snapshot) Bindings(ctx context.Context, id string) (members []string, o
 		return slices.Clone(v.Members), true
 	}
 	run := s.unbinds[id]
-	if run == nil || run.since > snap.gen || run.last != s.touched[id] {
+	if run == nil || run.since > snap.gen {
 		return nil, false
 	}
 	// The listing may or may not show the unbinds that overlap its build:
